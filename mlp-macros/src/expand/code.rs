@@ -1,0 +1,112 @@
+//! Small builders shared by the emitters: each produces either straight-line
+//! code with literal indices (small layers) or a loop with constant bounds
+//! (large layers), from one closure that is given the index to use.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+/// Layers with at most this many weights are fully unrolled; larger ones
+/// are emitted as loops with constant bounds, which keeps compile times
+/// linear in the layer count rather than in the weight count.
+pub const UNROLL_MAX_WEIGHTS: usize = 256;
+
+/// A literal index, `0`, `1`, ...
+pub fn lit(i: usize) -> TokenStream {
+    let l = Literal::usize_unsuffixed(i);
+    quote!(#l)
+}
+
+/// A float literal for a constant the code needs, `2.0`, `0.5`, ...
+pub fn float(x: f64) -> TokenStream {
+    let l = Literal::f64_unsuffixed(x);
+    quote!(#l)
+}
+
+/// `[f(0), f(1), ...]`, or a loop filling an array when not `unrolled`.
+pub fn array(n: usize, unrolled: bool, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStream {
+    if unrolled {
+        let items = (0..n).map(|i| f(&lit(i)));
+        quote!([#(#items),*])
+    } else {
+        let i = quote!(__i);
+        let body = f(&i);
+        let n = lit(n);
+        quote!({
+            let mut __v = [0.0; #n];
+            for __i in 0..#n {
+                __v[__i] = #body;
+            }
+            __v
+        })
+    }
+}
+
+/// `f(0) + f(1) + ...`, or a loop summing into an accumulator when not
+/// `unrolled`. Sums are in index order either way.
+pub fn sum(n: usize, unrolled: bool, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStream {
+    if unrolled {
+        let terms = (0..n).map(|j| f(&lit(j)));
+        quote!((#(#terms)+*))
+    } else {
+        let j = quote!(__j);
+        let term = f(&j);
+        let n = lit(n);
+        quote!({
+            let mut __s = 0.0;
+            for __j in 0..#n {
+                __s += #term;
+            }
+            __s
+        })
+    }
+}
+
+/// One statement per (i, j) of an `rows x cols` matrix, or a double loop.
+pub fn for_each_ij(
+    rows: usize,
+    cols: usize,
+    unrolled: bool,
+    f: impl Fn(&TokenStream, &TokenStream) -> TokenStream,
+) -> TokenStream {
+    if unrolled {
+        let stmts = (0..rows)
+            .flat_map(|i| (0..cols).map(move |j| (i, j)))
+            .map(|(i, j)| f(&lit(i), &lit(j)));
+        quote!(#(#stmts)*)
+    } else {
+        let body = f(&quote!(__i), &quote!(__j));
+        let (rows, cols) = (lit(rows), lit(cols));
+        quote! {
+            for __i in 0..#rows {
+                for __j in 0..#cols {
+                    #body
+                }
+            }
+        }
+    }
+}
+
+/// One statement per i, or a loop.
+pub fn for_each_i(
+    n: usize,
+    unrolled: bool,
+    f: impl Fn(&TokenStream) -> TokenStream,
+) -> TokenStream {
+    if unrolled {
+        let stmts = (0..n).map(|i| f(&lit(i)));
+        quote!(#(#stmts)*)
+    } else {
+        let body = f(&quote!(__i));
+        let n = lit(n);
+        quote! {
+            for __i in 0..#n {
+                #body
+            }
+        }
+    }
+}
+
+/// `h3`, `y3`, `delta3`, `w3`, `b3`: the names of layer `l`'s values.
+pub fn name(prefix: &str, l: usize) -> proc_macro2::Ident {
+    format_ident!("{}{}", prefix, l)
+}

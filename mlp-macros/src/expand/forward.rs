@@ -1,0 +1,79 @@
+//! The forward pass: for each layer l, h^l = W^l y^(l-1) + b^l and
+//! y^l = f_l(h^l), as arrays `h{l}` and `y{l}` with `y0` being `x`.
+
+use super::code::{array, name, sum, UNROLL_MAX_WEIGHTS};
+use crate::model::{Activation, Layer, Network};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Whether layer `l`'s weights are few enough to unroll.
+pub fn unrolled(net: &Network, l: usize) -> bool {
+    net.width_before(l) * net.layers[l - 1].width.value <= UNROLL_MAX_WEIGHTS
+}
+
+/// The array feeding layer `l`: `x` for layer 1, else `y{l-1}`.
+pub fn input_of(l: usize) -> TokenStream {
+    if l == 1 {
+        quote!(x)
+    } else {
+        let y = name("y", l - 1);
+        quote!(#y)
+    }
+}
+
+/// `let h{l} = ..; let y{l} = ..;` for every layer. With `output_y` false
+/// the last layer stops at its pre-activation (the logit-based losses need
+/// only `h`), so no value goes unused.
+pub fn layers(net: &Network, ty: &TokenStream, output_y: bool) -> TokenStream {
+    let last = net.layers.len();
+    let stmts = net.layers.iter().map(|layer| {
+        let l = layer.index;
+        let n = layer.width.value;
+        let pre = pre_activation(net, layer);
+        let (h, y) = (name("h", l), name("y", l));
+        let act = if l < last || output_y {
+            let value = activation(layer, &h);
+            quote!(let #y: [#ty; #n] = #value;)
+        } else {
+            quote!()
+        };
+        quote! {
+            let #h: [#ty; #n] = #pre;
+            #act
+        }
+    });
+    quote!(#(#stmts)*)
+}
+
+/// h^l_i = Σ_j w^l_ij y^(l-1)_j + b^l_i.
+fn pre_activation(net: &Network, layer: &Layer) -> TokenStream {
+    let l = layer.index;
+    let unroll = unrolled(net, l);
+    let (w, b) = (name("w", l), name("b", l));
+    let input = input_of(l);
+    let fan_in = net.width_before(l);
+    array(layer.width.value, unroll, |i| {
+        let dot = sum(fan_in, unroll, |j| quote!(self.#w[#i][#j] * #input[#j]));
+        quote!(#dot + self.#b[#i])
+    })
+}
+
+/// y^l = f(h^l): element-wise, or softmax over the whole layer.
+fn activation(layer: &Layer, h: &proc_macro2::Ident) -> TokenStream {
+    let act = layer.activation.value;
+    let f = format_ident!("{}", act.name());
+    if act == Activation::Softmax {
+        return quote!(::mlp::__private::softmax(&#h));
+    }
+    array(
+        layer.width.value,
+        layer.width.value <= UNROLL_MAX_WEIGHTS,
+        |i| quote!(::mlp::__private::#f(#h[#i])),
+    )
+}
+
+/// f'(h^l_i), as a call to the runtime's `{name}_df(h, y)`.
+pub fn derivative(act: Activation, h: &TokenStream, y: &TokenStream) -> TokenStream {
+    let df = format_ident!("{}_df", act.name());
+    quote!(::mlp::__private::#df(#h, #y))
+}

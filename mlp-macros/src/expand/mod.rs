@@ -1,0 +1,218 @@
+//! Code generation for a valid network: the struct, its inherent API, and
+//! the runtime traits. Split by what it emits: `forward.rs` (the forward
+//! pass), `backward.rs` (loss, δ, gradients), `code.rs` (unrolled-or-looped
+//! builders).
+
+mod backward;
+mod code;
+mod forward;
+
+use crate::model::{Network, Scalar};
+use crate::rules::{self, Rule};
+use backward::Apply;
+use code::name;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The whole expansion of one valid declaration.
+pub fn network(net: &Network) -> TokenStream {
+    let ty = match net.scalar {
+        Scalar::F32 => quote!(f32),
+        Scalar::F64 => quote!(f64),
+    };
+    let item = struct_item(net, &ty);
+    let inherent = inherent_impl(net, &ty);
+    let traits = trait_impls(net, &ty);
+    quote! {
+        #item
+        #inherent
+        #traits
+    }
+}
+
+/// `pub struct Xor { pub w1: [[f32; 2]; 2], pub b1: [f32; 2], ... }`
+fn struct_item(net: &Network, ty: &TokenStream) -> TokenStream {
+    let (attrs, vis, ident) = (&net.attrs, &net.vis, &net.ident);
+    let fields = net.layers.iter().map(|layer| {
+        let l = layer.index;
+        let (n, m) = (layer.width.value, net.width_before(l));
+        let (w, b) = (name("w", l), name("b", l));
+        let act = layer.activation.value.name();
+        let w_doc = format!(
+            "Layer {l} weights ({m} -> {n}, {act}): `{w}[i][j]` joins input `j` to unit `i`."
+        );
+        let b_doc = format!("Layer {l} biases: `{b}[i]` is added to unit `i`'s weighted sum.");
+        quote! {
+            #[doc = #w_doc]
+            pub #w: [[#ty; #m]; #n],
+            #[doc = #b_doc]
+            pub #b: [#ty; #n],
+        }
+    });
+    quote! {
+        #(#attrs)*
+        #[derive(Clone, Debug, PartialEq)]
+        #[repr(C)]
+        #vis struct #ident {
+            #(#fields)*
+        }
+    }
+}
+
+fn rule_of(net: &Network) -> Option<Rule> {
+    // The check stage has rejected every pair without a rule.
+    net.loss
+        .and_then(|loss| rules::output_rule(net.output().activation.value, loss.value).ok())
+}
+
+fn inherent_impl(net: &Network, ty: &TokenStream) -> TokenStream {
+    let ident = &net.ident;
+    let (inputs, outputs, params) = (net.inputs.value, net.output().width.value, net.params());
+    let zero_fields = net.layers.iter().map(|layer| {
+        let l = layer.index;
+        let (n, m) = (layer.width.value, net.width_before(l));
+        let (w, b) = (name("w", l), name("b", l));
+        quote!(#w: [[0.0; #m]; #n], #b: [0.0; #n],)
+    });
+    let init = net.layers.iter().map(|layer| {
+        let w = name("w", layer.index);
+        if layer.activation.value.relu_like() {
+            quote!(::mlp::__private::init::he_uniform(&mut net.#w, rng);)
+        } else {
+            quote!(::mlp::__private::init::glorot_uniform(&mut net.#w, rng);)
+        }
+    });
+    let layers = forward::layers(net, ty, true);
+    let y_out = name("y", net.layers.len());
+    let training = rule_of(net).map(|rule| training_methods(net, rule, ty));
+    let params_doc = format!("Count of all weights and biases: {params}.");
+    quote! {
+        #[automatically_derived]
+        impl #ident {
+            /// Number of inputs.
+            pub const INPUTS: usize = #inputs;
+            /// Number of outputs.
+            pub const OUTPUTS: usize = #outputs;
+            #[doc = #params_doc]
+            pub const PARAMS: usize = #params;
+
+            /// A network whose every weight and bias is zero (also a zeroed gradient buffer).
+            #[must_use]
+            pub const fn zeroed() -> Self {
+                Self { #(#zero_fields)* }
+            }
+
+            /// A freshly initialised network: each layer's weights drawn from He
+            /// (relu, softplus) or Glorot (the other activations) uniform
+            /// initialisation, biases zero.
+            #[must_use]
+            pub fn new<R: ::mlp::__private::rand::Rng + ?Sized>(rng: &mut R) -> Self {
+                let mut net = Self::zeroed();
+                #(#init)*
+                net
+            }
+
+            /// The network's output for input `x`.
+            #[inline]
+            #[must_use]
+            pub fn forward(&self, x: &[#ty; #inputs]) -> [#ty; #outputs] {
+                #layers
+                #y_out
+            }
+
+            #training
+        }
+    }
+}
+
+fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
+    let (inputs, outputs) = (net.inputs.value, net.output().width.value);
+    let loss_layers = forward::layers(net, ty, backward::loss_needs_y(rule));
+    let all_layers = forward::layers(net, ty, true);
+    let loss = backward::loss_value(net, rule);
+    let deltas = backward::deltas(net, rule, ty);
+    let accumulate = backward::apply(net, &Apply::Accumulate);
+    let sgd = backward::apply(net, &Apply::Sgd);
+    quote! {
+        /// The loss of one sample: input `x`, target `d`.
+        #[inline]
+        #[must_use]
+        pub fn loss(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> #ty {
+            #loss_layers
+            #loss
+        }
+
+        /// Adds this sample's gradient into `grad` (a buffer of the network's
+        /// own type, e.g. from `zeroed()`) and returns the sample's loss.
+        #[inline]
+        pub fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
+            #all_layers
+            let loss: #ty = #loss;
+            #deltas
+            #accumulate
+            loss
+        }
+
+        /// One step of stochastic gradient descent on one sample with
+        /// learning rate `lr`; returns the loss before the step.
+        ///
+        /// Inputs or targets that are not finite make the weights NaN or
+        /// infinite; check data first (all gradients are computed before any
+        /// weight changes, so the step is otherwise exact SGD).
+        #[inline]
+        pub fn train_step(&mut self, x: &[#ty; #inputs], d: &[#ty; #outputs], lr: #ty) -> #ty {
+            #all_layers
+            let loss: #ty = #loss;
+            #deltas
+            #sgd
+            loss
+        }
+    }
+}
+
+fn trait_impls(net: &Network, ty: &TokenStream) -> TokenStream {
+    let ident = &net.ident;
+    let (inputs, outputs) = (net.inputs.value, net.output().width.value);
+    let trainable = rule_of(net).map(|_| {
+        quote! {
+            #[automatically_derived]
+            impl ::mlp::__private::Trainable<#inputs, #outputs> for #ident {
+                #[inline]
+                fn loss(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> #ty {
+                    #ident::loss(self, x, d)
+                }
+                #[inline]
+                fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
+                    #ident::backward(self, x, d, grad)
+                }
+                #[inline]
+                fn train_step(&mut self, x: &[#ty; #inputs], d: &[#ty; #outputs], lr: #ty) -> #ty {
+                    #ident::train_step(self, x, d, lr)
+                }
+            }
+        }
+    });
+    quote! {
+        // SAFETY: the struct is `#[repr(C)]` and its fields are exactly the
+        // arrays of scalars that make up `PARAMS` (see `struct_item`).
+        #[automatically_derived]
+        unsafe impl ::mlp::__private::Params for #ident {
+            type Scalar = #ty;
+            const PARAMS: usize = #ident::PARAMS;
+            #[inline]
+            fn zeroed() -> Self {
+                #ident::zeroed()
+            }
+        }
+
+        #[automatically_derived]
+        impl ::mlp::__private::Network<#inputs, #outputs> for #ident {
+            #[inline]
+            fn forward(&self, x: &[#ty; #inputs]) -> [#ty; #outputs] {
+                #ident::forward(self, x)
+            }
+        }
+
+        #trainable
+    }
+}

@@ -1,0 +1,29 @@
+//! Output for a declaration with errors: the errors, plus a stand-in struct
+//! of the declared name, so that code using the network reports nothing but
+//! the declaration's own mistakes (after thiserror's `fallback.rs`).
+
+use crate::ast::Item;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn expand(item: &Item, errors: &syn::Error) -> TokenStream {
+    let errors = errors.to_compile_error();
+    let (vis, ident) = (&item.vis, &item.ident);
+    quote! {
+        #errors
+        #[allow(dead_code, clippy::all)]
+        #vis struct #ident;
+        #[allow(dead_code, unused_variables, clippy::all)]
+        impl #ident {
+            pub const INPUTS: usize = 0;
+            pub const OUTPUTS: usize = 0;
+            pub const PARAMS: usize = 0;
+            pub fn zeroed() -> Self { Self }
+            pub fn new<R: ?Sized>(rng: &mut R) -> Self { Self }
+            pub fn forward<X>(&self, x: X) -> ! { ::core::unreachable!() }
+            pub fn loss<X, D>(&self, x: X, d: D) -> ! { ::core::unreachable!() }
+            pub fn backward<X, D, G>(&self, x: X, d: D, grad: G) -> ! { ::core::unreachable!() }
+            pub fn train_step<X, D, L>(&mut self, x: X, d: D, lr: L) -> ! { ::core::unreachable!() }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Loss functions, per sample, exactly as the contract defines them.
+//!
+//! | name  | per-sample loss                                   |
+//! |-------|---------------------------------------------------|
+//! | `mse` | (1/K) Σ_k (y_k − d_k)²                            |
+//! | `sse` | ½ Σ_k (y_k − d_k)²                                |
+//! | `bce` | −Σ_k [d_k ln y_k + (1 − d_k) ln(1 − y_k)]         |
+//! | `ce`  | −Σ_k d_k ln y_k                                   |
+//!
+//! Generated code never evaluates `ln y` on a probability: `bce` and `ce`
+//! are computed from the output layer's pre-activations `h` (the logits),
+//! through softplus and log-sum-exp, so the loss is finite and exact for any
+//! finite logits, ±1000 included. The functions taking probabilities are the
+//! textbook forms, kept as references for tests and for users.
+
+use crate::activation::{log_sum_exp, softplus};
+use crate::Scalar;
+
+/// One output's share of `bce` for a sigmoid output, from its logit:
+/// −[d ln σ(h) + (1 − d) ln(1 − σ(h))] = softplus(h) − d·h.
+#[inline(always)]
+pub fn bce_logit<T: Scalar>(h: T, d: T) -> T {
+    softplus(h) - d * h
+}
+
+/// One output's share of `ce` for a sigmoid output, from its logit:
+/// −d ln σ(h) = d · softplus(−h).
+#[inline(always)]
+pub fn ce_sigmoid_logit<T: Scalar>(h: T, d: T) -> T {
+    d * softplus(-h)
+}
+
+/// `ce` for a softmax output, from its logits:
+/// −Σ_k d_k ln softmax(h)_k = Σ_k d_k (lse(h) − h_k).
+#[inline(always)]
+pub fn ce_softmax_logits<T: Scalar, const N: usize>(h: &[T; N], d: &[T; N]) -> T {
+    let lse = log_sum_exp(h);
+    let mut loss = T::ZERO;
+    for (&hk, &dk) in h.iter().zip(d) {
+        loss += dk * (lse - hk);
+    }
+    loss
+}
+
+/// (y − d)², one output's term of the squared losses.
+#[inline(always)]
+pub fn sq_err<T: Scalar>(y: T, d: T) -> T {
+    let e = y - d;
+    e * e
+}
+
+/// `mse` from outputs: (1/K) Σ_k (y_k − d_k)².
+pub fn mse<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
+    let mut s = T::ZERO;
+    for (&yk, &dk) in y.iter().zip(d) {
+        s += sq_err(yk, dk);
+    }
+    s / T::from_f64(K as f64)
+}
+
+/// `sse` from outputs: ½ Σ_k (y_k − d_k)².
+pub fn sse<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
+    let mut s = T::ZERO;
+    for (&yk, &dk) in y.iter().zip(d) {
+        s += sq_err(yk, dk);
+    }
+    s * T::from_f64(0.5)
+}
+
+/// `bce` from probabilities (textbook form; infinite when y_k is exactly 0 or 1).
+pub fn bce<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
+    let mut s = T::ZERO;
+    for (&yk, &dk) in y.iter().zip(d) {
+        s -= dk * yk.ln() + (T::ONE - dk) * (T::ONE - yk).ln();
+    }
+    s
+}
+
+/// `ce` from probabilities (textbook form; infinite when some y_k with d_k > 0 is 0).
+pub fn ce<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
+    let mut s = T::ZERO;
+    for (&yk, &dk) in y.iter().zip(d) {
+        s -= dk * yk.ln();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activation::{sigmoid, softmax};
+
+    #[test]
+    fn logit_forms_equal_textbook_forms() {
+        let h = [0.3f64, -1.2, 2.0];
+        let d = [1.0, 0.0, 0.25];
+        let y = h.map(sigmoid);
+        let from_logits: f64 = h.iter().zip(&d).map(|(&h, &d)| bce_logit(h, d)).sum();
+        assert!((from_logits - bce(&y, &d)).abs() < 1e-14);
+        let from_logits: f64 = h
+            .iter()
+            .zip(&d)
+            .map(|(&h, &d)| ce_sigmoid_logit(h, d))
+            .sum();
+        assert!((from_logits - ce(&y, &d)).abs() < 1e-14);
+        let p = softmax(&h);
+        assert!((ce_softmax_logits(&h, &d) - ce(&p, &d)).abs() < 1e-14);
+    }
+
+    #[test]
+    fn squared_losses_follow_the_contract() {
+        let y = [1.0f64, 2.0];
+        let d = [0.0, 0.0];
+        assert_eq!(mse(&y, &d), 2.5); // (1 + 4) / 2
+        assert_eq!(sse(&y, &d), 2.5); // (1 + 4) / 2 as well, by coincidence of K = 2
+        let y3 = [1.0f64, 2.0, 3.0];
+        let d3 = [0.0; 3];
+        assert!((mse(&y3, &d3) - 14.0 / 3.0).abs() < 1e-15);
+        assert_eq!(sse(&y3, &d3), 7.0);
+    }
+
+    #[test]
+    fn logit_forms_are_finite_and_exact_at_extremes() {
+        // softplus(1000) - 0 = 1000 exactly; textbook form gives inf.
+        assert_eq!(bce_logit(1000.0f64, 0.0), 1000.0);
+        assert_eq!(bce_logit(-1000.0f64, 1.0), 1000.0);
+        assert_eq!(ce_sigmoid_logit(-1000.0f64, 1.0), 1000.0);
+        assert_eq!(
+            ce_softmax_logits(&[1000.0f64, -1000.0], &[0.0, 1.0]),
+            2000.0
+        );
+    }
+}

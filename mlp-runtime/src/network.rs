@@ -1,0 +1,110 @@
+//! The traits every generated network implements, so that generic code
+//! (optimisers, training loops, gradient checks) works with any of them.
+//!
+//! Generated networks also have inherent methods and constants of the same
+//! names, so users who only call `net.forward(..)` never import these.
+
+use crate::Scalar;
+
+/// A network's parameters, seen as one flat slice.
+///
+/// The order of the slice is the order of the struct's fields: `w1` row by
+/// row, `b1`, `w2`, `b2`, and so on. A value of the network's own type
+/// doubles as a gradient buffer or optimiser state of the same shape.
+///
+/// # Safety
+///
+/// Implementors guarantee that `Self` is `#[repr(C)]` and consists only of
+/// (nested) arrays of `Self::Scalar`, `PARAMS` scalars in all, with no other
+/// fields. Then `Self` has no padding, the alignment of `Self::Scalar`, and
+/// every one of its bytes belongs to exactly one scalar, which is what the
+/// provided methods rely on. The `network!` macro upholds this by
+/// construction; implementing it by hand is not intended.
+pub unsafe trait Params: Clone {
+    /// The scalar type, `f32` or `f64`.
+    type Scalar: Scalar;
+    /// Count of all weights and biases.
+    const PARAMS: usize;
+
+    /// A network whose every weight and bias is zero.
+    fn zeroed() -> Self;
+
+    /// All parameters, in field order.
+    #[inline]
+    fn params(&self) -> &[Self::Scalar] {
+        const {
+            assert!(
+                core::mem::size_of::<Self>() == Self::PARAMS * core::mem::size_of::<Self::Scalar>()
+            );
+            assert!(core::mem::align_of::<Self>() == core::mem::align_of::<Self::Scalar>());
+        };
+        // SAFETY: by the trait's contract `Self` is `PARAMS` contiguous
+        // scalars with no padding (sizes checked above at compile time), so
+        // the pointer is valid and aligned for `PARAMS` reads of
+        // `Self::Scalar`, and the slice borrows `self` for its lifetime.
+        unsafe {
+            core::slice::from_raw_parts((self as *const Self).cast::<Self::Scalar>(), Self::PARAMS)
+        }
+    }
+
+    /// All parameters, in field order, mutably.
+    #[inline]
+    fn params_mut(&mut self) -> &mut [Self::Scalar] {
+        const {
+            assert!(
+                core::mem::size_of::<Self>() == Self::PARAMS * core::mem::size_of::<Self::Scalar>()
+            );
+            assert!(core::mem::align_of::<Self>() == core::mem::align_of::<Self::Scalar>());
+        };
+        // SAFETY: as in `params`; the exclusive borrow of `self` makes the
+        // mutable slice unique, and every bit pattern is a valid float, so
+        // any write through it leaves `Self` valid.
+        unsafe {
+            core::slice::from_raw_parts_mut(
+                (self as *mut Self).cast::<Self::Scalar>(),
+                Self::PARAMS,
+            )
+        }
+    }
+
+    /// Sets every parameter to zero (to reuse a value as a gradient buffer).
+    #[inline]
+    fn set_zero(&mut self) {
+        self.params_mut().fill(Self::Scalar::ZERO);
+    }
+}
+
+/// Inference: a network mapping `IN` inputs to `OUT` outputs.
+pub trait Network<const IN: usize, const OUT: usize>: Params {
+    /// Number of inputs.
+    const INPUTS: usize = IN;
+    /// Number of outputs.
+    const OUTPUTS: usize = OUT;
+
+    /// The network's output for input `x`.
+    fn forward(&self, x: &[Self::Scalar; IN]) -> [Self::Scalar; OUT];
+}
+
+/// Training: a network declared with a loss.
+pub trait Trainable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
+    /// The loss of one sample (input `x`, target `d`).
+    fn loss(&self, x: &[Self::Scalar; IN], d: &[Self::Scalar; OUT]) -> Self::Scalar;
+
+    /// Adds this sample's gradient of the loss into `grad` and returns the
+    /// loss. `grad` is a value of the network's own type used as a buffer.
+    fn backward(
+        &self,
+        x: &[Self::Scalar; IN],
+        d: &[Self::Scalar; OUT],
+        grad: &mut Self,
+    ) -> Self::Scalar;
+
+    /// One step of stochastic gradient descent with learning rate `lr`;
+    /// returns the loss before the step.
+    fn train_step(
+        &mut self,
+        x: &[Self::Scalar; IN],
+        d: &[Self::Scalar; OUT],
+        lr: Self::Scalar,
+    ) -> Self::Scalar;
+}

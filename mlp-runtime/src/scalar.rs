@@ -1,0 +1,148 @@
+//! The floating-point types a network can be declared over.
+
+use core::fmt::Debug;
+use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
+
+/// A floating-point scalar: `f32` (the default) or `f64` (`#[scalar(f64)]`).
+///
+/// Every transcendental function goes through [`libm`], so the runtime is
+/// `no_std` and gives the same results with or without the standard library.
+pub trait Scalar:
+    Copy
+    + Debug
+    + Default
+    + PartialEq
+    + PartialOrd
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + Send
+    + Sync
+    + 'static
+{
+    /// 0.
+    const ZERO: Self;
+    /// 1.
+    const ONE: Self;
+    /// The type's name as written in a declaration (`"f32"` or `"f64"`).
+    const NAME: &'static str;
+
+    /// Converts from `f64`, rounding to nearest.
+    fn from_f64(x: f64) -> Self;
+    /// Converts to `f64` exactly.
+    fn to_f64(self) -> f64;
+    /// e^x.
+    fn exp(self) -> Self;
+    /// Natural logarithm.
+    fn ln(self) -> Self;
+    /// ln(1 + x), accurate for small x.
+    fn ln_1p(self) -> Self;
+    /// Hyperbolic tangent.
+    fn tanh(self) -> Self;
+    /// Square root.
+    fn sqrt(self) -> Self;
+    /// Absolute value.
+    fn abs(self) -> Self;
+    /// The larger of two values (NaN-ignoring, as `f32::max`).
+    fn max(self, other: Self) -> Self;
+    /// The smaller of two values (NaN-ignoring, as `f32::min`).
+    fn min(self, other: Self) -> Self;
+    /// True unless the value is infinite or NaN.
+    fn is_finite(self) -> bool;
+}
+
+macro_rules! impl_scalar {
+    ($t:ty, $name:literal, $exp:path, $ln:path, $ln_1p:path, $tanh:path, $sqrt:path) => {
+        impl Scalar for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            const NAME: &'static str = $name;
+
+            #[inline]
+            #[allow(clippy::cast_possible_truncation)] // rounding is the documented behaviour
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            #[inline]
+            fn to_f64(self) -> f64 {
+                f64::from(self)
+            }
+            #[inline]
+            fn exp(self) -> Self {
+                $exp(self)
+            }
+            #[inline]
+            fn ln(self) -> Self {
+                $ln(self)
+            }
+            #[inline]
+            fn ln_1p(self) -> Self {
+                $ln_1p(self)
+            }
+            #[inline]
+            fn tanh(self) -> Self {
+                $tanh(self)
+            }
+            #[inline]
+            fn sqrt(self) -> Self {
+                $sqrt(self)
+            }
+            #[inline]
+            fn abs(self) -> Self {
+                <$t>::abs(self)
+            }
+            #[inline]
+            fn max(self, other: Self) -> Self {
+                <$t>::max(self, other)
+            }
+            #[inline]
+            fn min(self, other: Self) -> Self {
+                <$t>::min(self, other)
+            }
+            #[inline]
+            fn is_finite(self) -> bool {
+                <$t>::is_finite(self)
+            }
+        }
+    };
+}
+
+impl_scalar!(
+    f32,
+    "f32",
+    libm::expf,
+    libm::logf,
+    libm::log1pf,
+    libm::tanhf,
+    libm::sqrtf
+);
+impl_scalar!(
+    f64,
+    "f64",
+    libm::exp,
+    libm::log,
+    libm::log1p,
+    libm::tanh,
+    libm::sqrt
+);
+
+#[cfg(test)]
+mod tests {
+    use super::Scalar;
+
+    #[test]
+    fn maths_matches_known_values() {
+        assert_eq!(Scalar::exp(0.0f64), 1.0);
+        assert!((Scalar::ln(core::f64::consts::E) - 1.0f64).abs() < 1e-15);
+        assert!((Scalar::tanh(0.5f64) - 0.462_117_157_260_009_8).abs() < 1e-15);
+        // ln(1 + x) = x - x²/2 + ...: a naive ln(1 + x) would lose every digit here.
+        assert!((Scalar::ln_1p(1e-10f64) - (1e-10 - 5e-21)).abs() < 1e-30);
+        assert_eq!(<f32 as Scalar>::from_f64(0.5), 0.5f32);
+        assert_eq!(<f32 as Scalar>::NAME, "f32");
+    }
+}

@@ -1,0 +1,79 @@
+//! Tiny multilayer perceptrons declared inline and specialised at compile time.
+//!
+//! The [`network!`] macro turns a one-line declaration into a struct with
+//! fixed-size weight arrays and straight-line forward and backward code:
+//!
+//! ```
+//! use mlp::network;
+//! use mlp::rand::SeedableRng;
+//!
+//! network! {
+//!     /// Learns XOR.
+//!     pub struct Xor<input 2, dense 4 tanh, dense 1 sigmoid, loss bce>;
+//! }
+//!
+//! let mut rng = mlp::rand::rngs::SmallRng::seed_from_u64(7);
+//! let mut net = Xor::new(&mut rng);
+//! let loss = net.train_step(&[1.0, 0.0], &[1.0], 0.5); // one SGD step
+//! let y: [f32; 1] = net.forward(&[1.0, 0.0]);
+//! assert!(loss > 0.0 && y[0] > 0.0 && y[0] < 1.0);
+//! ```
+//!
+//! # The declaration
+//!
+//! `network! { ITEM* }`, each item `ATTR* VIS struct NAME<SPEC>;` where SPEC
+//! is a comma-separated list:
+//!
+//! - `input N` — first, exactly once, N ≥ 1;
+//! - `dense N ACT` — one or more, N ≥ 1;
+//! - `loss LOSS` — optional, last; without it the network is inference-only.
+//!
+//! Activations: `linear`, `step`, `sign`, `softsign`, `sigmoid` (alias
+//! `logistic`), `tanh`, `relu`, `softplus`, `gaussian` (e^(−h²)), `softmax`
+//! (output layer only, N ≥ 2). Losses, per sample:
+//!
+//! | name | formula | natural output |
+//! |---|---|---|
+//! | `mse` | (1/K) Σ_k (y_k − d_k)² | any |
+//! | `sse` | ½ Σ_k (y_k − d_k)² | any |
+//! | `bce` | −Σ_k [d_k ln y_k + (1 − d_k) ln(1 − y_k)] | `sigmoid` |
+//! | `ce`  | −Σ_k d_k ln y_k | `softmax` (also `sigmoid`) |
+//!
+//! `#[scalar(f64)]` selects `f64` (the default is `f32`); doc comments and
+//! other attributes pass through to the struct. A declaration that cannot
+//! train (softmax with `bce`, `ce` on a `relu` output, `step` in a network
+//! with a loss, ...) is a compile error saying why and what to write instead:
+//!
+//! ```compile_fail
+//! mlp::network! { struct Bad<input 2, dense 3 softmax, loss bce>; }
+//! ```
+//!
+//! # What a declaration generates
+//!
+//! For `pub struct Xor<input 2, dense 2 relu, dense 1 sigmoid, loss bce>;`:
+//!
+//! - public fields `w1: [[f32; 2]; 2]`, `b1: [f32; 2]`, `w2: [[f32; 2]; 1]`,
+//!   `b2: [f32; 1]`, where `w1[i][j]` is the weight from input `j` to unit
+//!   `i` of layer 1, and nothing else; `Clone`, `Debug`, `PartialEq`;
+//! - constants `INPUTS`, `OUTPUTS`, `PARAMS`;
+//! - `new(&mut impl Rng)` (He or Glorot per layer, biases zero), `zeroed()`;
+//! - `forward(&self, &[f32; 2]) -> [f32; 1]`;
+//! - with a loss: `loss(&self, x, d)`, `backward(&self, x, d, &mut grad)`
+//!   (adds the gradient into a buffer of the same type and returns the
+//!   loss) and `train_step(&mut self, x, d, lr)` (one SGD step, returns the
+//!   loss before it);
+//! - implementations of [`Params`], [`Network`] and (with a loss)
+//!   [`Trainable`], for generic code.
+//!
+//! The output layer's δ is the closed form of its (activation, loss) pair —
+//! `y − d` for sigmoid+bce and softmax+ce — and `bce`/`ce` are computed from
+//! the pre-activations, so losses stay finite for any finite input. Nothing
+//! allocates.
+#![no_std]
+#![warn(missing_docs)]
+
+pub use mlp_macros::network;
+pub use mlp_runtime::{activation, init, loss, rand, Network, Params, Scalar, Trainable};
+
+#[doc(hidden)]
+pub use mlp_runtime::__private;
