@@ -88,6 +88,9 @@ fn inherent_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     let params_doc = format!("Count of all weights and biases: {params}.");
     quote! {
         #[automatically_derived]
+        // Generated arithmetic trips style lints meant for hand-written code
+        // (e.g. `possible_missing_comma`, as every token shares one span).
+        #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
         impl #ident {
             /// Number of inputs.
             pub const INPUTS: usize = #inputs;
