@@ -13,14 +13,17 @@
 //! finite logits, ±1000 included. The functions taking probabilities are the
 //! textbook forms, kept as references for tests and for users.
 
-use crate::activation::{log_sum_exp, softplus};
+use crate::activation::{max_of, softplus};
 use crate::Scalar;
 
 /// One output's share of `bce` for a sigmoid output, from its logit:
 /// −[d ln σ(h) + (1 − d) ln(1 − σ(h))] = softplus(h) − d·h.
 #[inline(always)]
 pub fn bce_logit<T: Scalar>(h: T, d: T) -> T {
-    softplus(h) - d * h
+    // softplus(h) = max(h, 0) + ln(1 + e^−|h|); the exactly cancelling part
+    // is subtracted first, so a confident right answer (h = 500, d = 1)
+    // gives ln(1 + e^−500) ≈ e^−500 rather than (500 + e^−500) − 500 = 0.
+    (h.max(T::ZERO) - d * h) + (-h.abs()).exp().ln_1p()
 }
 
 /// One output's share of `ce` for a sigmoid output, from its logit:
@@ -34,10 +37,17 @@ pub fn ce_sigmoid_logit<T: Scalar>(h: T, d: T) -> T {
 /// −Σ_k d_k ln softmax(h)_k = Σ_k d_k (lse(h) − h_k).
 #[inline(always)]
 pub fn ce_softmax_logits<T: Scalar, const N: usize>(h: &[T; N], d: &[T; N]) -> T {
-    let lse = log_sum_exp(h);
+    // lse(h) − h_k = (m − h_k) + ln Σ_j e^(h_j − m) with m = max h: the
+    // large terms cancel exactly before the small logarithm is added.
+    let m = max_of(h);
+    let mut sum = T::ZERO;
+    for &hj in h {
+        sum += (hj - m).exp();
+    }
+    let ln_sum = sum.ln();
     let mut loss = T::ZERO;
     for (&hk, &dk) in h.iter().zip(d) {
-        loss += dk * (lse - hk);
+        loss += dk * ((m - hk) + ln_sum);
     }
     loss
 }

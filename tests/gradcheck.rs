@@ -1,0 +1,102 @@
+//! `backward` against central finite differences of `loss`, for every hidden
+//! activation crossed with every valid (output activation, loss) pair of the
+//! rules table, at depths 1, 2 and 3 (f64). Max relative error < 1e-6.
+
+mod common;
+
+use common::{gradcheck, Targets};
+use mlp::network;
+
+const TOLERANCE: f64 = 1e-6;
+
+/// One module per (output activation, loss), each with a depth-1 network and
+/// depth-2 and depth-3 networks for every hidden activation.
+macro_rules! output_pairs {
+    ($( $out:ident $loss:ident $targets:ident; )*) => {$(
+        #[allow(non_snake_case)]
+        mod $out { pub mod $loss {
+            use super::super::*;
+            network! {
+                #[scalar(f64)] pub struct Depth1<input 3, dense 3 $out, loss $loss>;
+            }
+            #[test]
+            fn depth_1() {
+                let err = gradcheck::<Depth1, 3, 3>(1, Targets::$targets);
+                assert!(err < TOLERANCE, "max relative error {err:e}");
+            }
+            hidden!($out $loss $targets; linear sigmoid tanh relu softsign softplus gaussian);
+        }}
+    )*};
+}
+
+macro_rules! hidden {
+    ($out:ident $loss:ident $targets:ident; $($hid:ident)*) => {$(
+        pub mod $hid {
+            use super::*;
+            network! {
+                #[scalar(f64)] pub struct Depth2<input 3, dense 4 $hid, dense 3 $out, loss $loss>;
+                #[scalar(f64)] pub struct Depth3<input 3, dense 4 $hid, dense 3 $hid, dense 3 $out, loss $loss>;
+            }
+            #[test]
+            fn depth_2_and_3() {
+                let err2 = gradcheck::<Depth2, 3, 3>(2, Targets::$targets);
+                let err3 = gradcheck::<Depth3, 3, 3>(3, Targets::$targets);
+                assert!(err2 < TOLERANCE, "depth 2: max relative error {err2:e}");
+                assert!(err3 < TOLERANCE, "depth 3: max relative error {err3:e}");
+            }
+        }
+    )*};
+}
+
+// Module paths nest as `output::loss::hidden`, so the pairs are grouped by
+// the module names they create (a name may appear once per parent).
+mod sigmoid_out {
+    use super::*;
+    output_pairs! { sigmoid bce Unit; }
+}
+mod sigmoid_ce {
+    use super::*;
+    output_pairs! { sigmoid ce Unit; }
+}
+mod softmax_ce {
+    use super::*;
+    output_pairs! { softmax ce Distribution; }
+}
+mod mse {
+    use super::*;
+    output_pairs! {
+        linear mse Real; sigmoid mse Real; tanh mse Real; relu mse Real;
+        softplus mse Real; softsign mse Real; gaussian mse Real; softmax mse Real;
+    }
+}
+mod sse {
+    use super::*;
+    output_pairs! {
+        linear sse Real; sigmoid sse Real; tanh sse Real; relu sse Real;
+        softplus sse Real; softsign sse Real; gaussian sse Real; softmax sse Real;
+    }
+}
+
+// Layers past the unrolling threshold are emitted as loops: check them too,
+// for each kind of output δ.
+network! {
+    #[scalar(f64)] struct LoopedSoftmaxCe<input 20, dense 24 tanh, dense 12 softmax, loss ce>;
+    #[scalar(f64)] struct LoopedSigmoidBce<input 20, dense 24 relu, dense 12 sigmoid, loss bce>;
+    #[scalar(f64)] struct LoopedSigmoidCe<input 20, dense 24 softplus, dense 12 sigmoid, loss ce>;
+    #[scalar(f64)] struct LoopedLinearMse<input 20, dense 24 sigmoid, dense 24 gaussian, dense 12 linear, loss mse>;
+    #[scalar(f64)] struct LoopedSoftmaxSse<input 20, dense 24 softsign, dense 12 softmax, loss sse>;
+}
+
+#[test]
+fn looped_layers() {
+    let errs = [
+        gradcheck::<LoopedSoftmaxCe, 20, 12>(4, Targets::Distribution),
+        gradcheck::<LoopedSigmoidBce, 20, 12>(5, Targets::Unit),
+        gradcheck::<LoopedSigmoidCe, 20, 12>(6, Targets::Unit),
+        gradcheck::<LoopedLinearMse, 20, 12>(7, Targets::Real),
+        gradcheck::<LoopedSoftmaxSse, 20, 12>(8, Targets::Real),
+    ];
+    for err in errs {
+        assert!(err < TOLERANCE, "max relative errors {errs:?}");
+    }
+}

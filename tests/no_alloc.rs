@@ -1,0 +1,68 @@
+//! forward, loss, backward and train_step never touch the heap: a counting
+//! global allocator sees zero allocations across many calls, for an
+//! unrolled network and one with looped layers.
+
+use mlp::network;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: same layout contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System.alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+network! {
+    struct Small<input 2, dense 4 tanh, dense 1 sigmoid, loss bce>;
+    struct Looped<input 64, dense 32 relu, dense 10 softmax, loss ce>;
+}
+
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    f();
+    ALLOCATIONS.load(Ordering::SeqCst) - before
+}
+
+// One test function, so no other test thread allocates while counting.
+#[test]
+fn hot_paths_never_allocate() {
+    let mut rng = mlp::rand::SeedableRng::seed_from_u64(1);
+    let mut small = Small::new::<mlp::rand::rngs::SmallRng>(&mut rng);
+    let mut small_grad = Small::zeroed();
+    let mut looped = Looped::new::<mlp::rand::rngs::SmallRng>(&mut rng);
+    let mut looped_grad = Looped::zeroed();
+    let x64 = [0.25f32; 64];
+    let mut d10 = [0.0f32; 10];
+    d10[3] = 1.0;
+    let mut sink = 0.0f32;
+    let n = allocations_during(|| {
+        for _ in 0..100 {
+            sink += small.forward(&[1.0, 0.0])[0];
+            sink += small.loss(&[1.0, 0.0], &[1.0]);
+            sink += small.backward(&[1.0, 0.0], &[1.0], &mut small_grad);
+            sink += small.train_step(&[1.0, 0.0], &[1.0], 0.1);
+            sink += looped.forward(&x64)[0];
+            sink += looped.loss(&x64, &d10);
+            sink += looped.backward(&x64, &d10, &mut looped_grad);
+            sink += looped.train_step(&x64, &d10, 0.01);
+        }
+    });
+    assert!(sink.is_finite());
+    assert_eq!(n, 0, "allocations in the hot paths");
+    // The counter works: a Vec does allocate.
+    assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8; 16]))) >= 1);
+}
