@@ -1,0 +1,43 @@
+//! The flat parameter view (`Params`), which rests on `unsafe` code: its
+//! order is the field order, writes through it land in the right field, and
+//! it covers exactly `PARAMS` scalars. Run under Miri too:
+//! `cargo +nightly miri test --test params`.
+
+use mlp::{network, Network, Params};
+
+network! {
+    /// A doc comment and other attributes pass through to the struct.
+    #[derive(Copy)]
+    #[scalar(f64)]
+    struct Tiny<input 2, dense 3 relu, dense 2 linear, loss mse>;
+    struct Single<input 1, dense 1 linear>;
+}
+
+#[test]
+fn flat_view_follows_field_order() {
+    let mut net = Tiny::zeroed();
+    assert_eq!(Tiny::PARAMS, 2 * 3 + 3 + 3 * 2 + 2);
+    assert_eq!(net.params().len(), Tiny::PARAMS);
+    for (i, p) in net.params_mut().iter_mut().enumerate() {
+        *p = i as f64;
+    }
+    assert_eq!(net.w1, [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]);
+    assert_eq!(net.b1, [6.0, 7.0, 8.0]);
+    assert_eq!(net.w2, [[9.0, 10.0, 11.0], [12.0, 13.0, 14.0]]);
+    assert_eq!(net.b2, [15.0, 16.0]);
+    let copy = net; // `#[derive(Copy)]` passed through
+    assert_eq!(copy.params()[16], 16.0);
+    net.set_zero();
+    assert_eq!(net, Tiny::zeroed());
+}
+
+#[test]
+fn smallest_network_views_two_params() {
+    let mut net = Single::zeroed();
+    net.params_mut().copy_from_slice(&[2.0, -1.0]);
+    assert_eq!(net.w1, [[2.0]]);
+    assert_eq!(net.b1, [-1.0]);
+    assert_eq!(Network::forward(&net, &[3.0]), [5.0]);
+    assert_eq!(<Single as Network<1, 1>>::INPUTS, 1);
+    assert_eq!(<Single as Params>::PARAMS, Single::PARAMS);
+}
