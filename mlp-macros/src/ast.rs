@@ -64,14 +64,10 @@ impl Parse for Item {
         // #[doc = ".."] #[scalar(f64)] pub struct Xor<...>;
         let attrs = input.call(Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
-        let lookahead = input.lookahead1();
-        if !lookahead.peek(Token![struct]) {
-            let mut err = lookahead.error();
-            err.combine(syn::Error::new(
-                err.span(),
-                "a network is declared as `struct Name<input N, dense N activation, ..., loss name>;`",
+        if !input.peek(Token![struct]) {
+            return Err(input.error(
+                "expected `struct`\nhelp: a network is declared as `struct Name<input N, dense N activation, ..., loss name>;`",
             ));
-            return Err(err);
         }
         input.parse::<Token![struct]>()?;
         let ident: Ident = input.parse()?;
@@ -84,7 +80,15 @@ impl Parse for Item {
         let specs = parse_specs(input)?;
         let gt: Token![>] = input.parse()?;
         if !input.peek(Token![;]) {
-            return Err(input.error("expected `;` after the declaration's closing `>`"));
+            let span = if input.is_empty() {
+                gt.span
+            } else {
+                input.span()
+            };
+            return Err(syn::Error::new(
+                span,
+                "expected `;` after the declaration's closing `>`",
+            ));
         }
         input.parse::<Token![;]>()?;
         Ok(Item {

@@ -13,6 +13,8 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod model;
+#[cfg(test)]
+mod proptest;
 mod rules;
 
 use proc_macro2::TokenStream;

@@ -9,7 +9,7 @@ use crate::ast::{Item, Spec};
 use crate::ctxt::Ctxt;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
-use syn::{Attribute, Ident, LitInt, Visibility};
+use syn::{Attribute, Ident, Lit, Visibility};
 
 /// The largest width accepted for one layer. A 784-wide input or a layer of
 /// a few thousand units is plausible for a network whose weights live in a
@@ -99,6 +99,24 @@ impl Loss {
         ("bce", Loss::Bce),
         ("ce", Loss::Ce),
     ];
+
+    /// Names other libraries use, for the help line.
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[
+        ("binary_crossentropy", "bce"),
+        ("binary_cross_entropy", "bce"),
+        ("bce_with_logits", "bce"),
+        ("log_loss", "bce"),
+        ("logloss", "bce"),
+        ("cross_entropy", "ce"),
+        ("crossentropy", "ce"),
+        ("categorical_crossentropy", "ce"),
+        ("categorical_cross_entropy", "ce"),
+        ("nll", "ce"),
+        ("mean_squared_error", "mse"),
+        ("l2", "mse"),
+        ("quadratic", "sse"),
+        ("squared", "sse"),
+    ];
 }
 
 /// A value with the span of the token that gave it.
@@ -157,6 +175,7 @@ impl Network {
         let (lt, gt) = (item.lt, item.gt);
         let spec_tokens = quote!(#lt #gt);
         let mut inputs: Option<Spanned<usize>> = None;
+        let mut saw_input = false;
         let mut layers = Vec::new();
         let mut loss: Option<Spanned<Loss>> = None;
         let mut loss_spec: Option<&Spec> = None;
@@ -177,6 +196,7 @@ impl Network {
             match kind.as_str() {
                 // input 2
                 "input" => {
+                    saw_input = true;
                     if let Some(size) = size_arg(cx, spec, "input N") {
                         if inputs.is_some() {
                             cx.error_spanned_by(
@@ -228,6 +248,9 @@ impl Network {
             }
         }
         let Some(inputs) = inputs else {
+            if saw_input {
+                return None; // its size was reported as invalid
+            }
             let at = item
                 .specs
                 .first()
@@ -267,6 +290,18 @@ fn scalar_from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> (Scalar, Vec<Attribute>)
     let mut rest = Vec::new();
     for attr in attrs {
         if !attr.path().is_ident("scalar") {
+            // `#[scalr(f64)]` would otherwise reach the struct and fail as an
+            // unknown attribute with no hint.
+            if let Some(name) = attr.path().get_ident() {
+                let text = name.to_string();
+                if text != "scalar" && edit_distance(&text, "scalar") <= 2 {
+                    cx.error_at(
+                        name.span(),
+                        format!("unknown attribute `{text}`\nhelp: did you mean `#[scalar(f32)]` or `#[scalar(f64)]`?"),
+                    );
+                    continue;
+                }
+            }
             rest.push(attr.clone());
             continue;
         }
@@ -354,7 +389,16 @@ fn loss_arg(cx: &Ctxt, spec: &Spec) -> Option<Spanned<Loss>> {
             let text = name.to_string();
             let found = Loss::NAMES.iter().find(|(n, _)| *n == text);
             if found.is_none() {
-                unknown_name(cx, name, "loss", Loss::NAMES);
+                match Loss::ALIASES
+                    .iter()
+                    .find(|(alias, _)| text.eq_ignore_ascii_case(alias))
+                {
+                    Some((_, name_here)) => cx.error_at(
+                        name.span(),
+                        format!("unknown loss `{text}`\nhelp: this crate calls it `{name_here}`"),
+                    ),
+                    None => unknown_name(cx, name, "loss", Loss::NAMES),
+                }
             }
             found.map(|&(_, value)| Spanned {
                 value,
@@ -408,25 +452,30 @@ fn unknown_name<T>(cx: &Ctxt, name: &Ident, what: &str, table: &[(&str, T)]) {
 
 /// A size: a plain integer literal.
 fn parse_size(cx: &Ctxt, token: &TokenTree) -> Option<Spanned<usize>> {
-    let TokenTree::Literal(lit) = token else {
-        cx.error_spanned_by(token, "expected a size (an integer literal such as `4`)\nhelp: sizes must be written as literals; constants and expressions are not supported");
+    const NOT_A_SIZE: &str = "expected a size (an integer literal such as `4`)\nhelp: sizes must be written as literals; constants and expressions are not supported";
+    // `LitInt::from(Literal)` panics on other literal kinds: go through `Lit`.
+    let lit = match token {
+        TokenTree::Literal(lit) => syn::parse2::<Lit>(TokenTree::Literal(lit.clone()).into()).ok(),
+        _ => None,
+    };
+    let Some(Lit::Int(lit)) = lit else {
+        cx.error_spanned_by(token, NOT_A_SIZE);
         return None;
     };
-    let lit = LitInt::from(lit.clone());
+    if !(lit.suffix().is_empty() || lit.suffix() == "usize") {
+        cx.error_at(
+            lit.span(),
+            format!("unexpected suffix `{}` on a size\nhelp: write the size as a plain integer, as in `4`", lit.suffix()),
+        );
+        return None;
+    }
     match lit.base10_parse::<usize>() {
-        Ok(value) if lit.suffix().is_empty() || lit.suffix() == "usize" => Some(Spanned {
+        Ok(value) => Some(Spanned {
             value,
             span: lit.span(),
         }),
-        Ok(_) => {
-            cx.error_at(lit.span(), format!("unexpected suffix `{}` on a size\nhelp: write the size as a plain integer, as in `4`", lit.suffix()));
-            None
-        }
         Err(_) => {
-            cx.error_at(
-                lit.span(),
-                "expected a size (a non-negative integer literal such as `4`)",
-            );
+            cx.error_at(lit.span(), format!("size `{lit}` does not fit in a `usize`\nhelp: layers may have at most {MAX_WIDTH} units"));
             None
         }
     }

@@ -26,6 +26,7 @@ pub mod __private {
     pub use crate::activation::*;
     pub use crate::init;
     pub use crate::loss::*;
+    pub use crate::network::DeclaredWithLoss;
     pub use crate::{Network, Params, Scalar, Trainable};
     pub use rand;
 }

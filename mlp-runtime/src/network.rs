@@ -108,3 +108,14 @@ pub trait Trainable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
         lr: Self::Scalar,
     ) -> Self::Scalar;
 }
+
+/// Never implemented: the bound of the training methods that a network
+/// declared without a loss carries, so that calling one of them is an error
+/// that says what is missing rather than "no method named `train_step`".
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` was declared without a loss, so it cannot be trained",
+    label = "inference-only network",
+    note = "add a loss at the end of its declaration, as in `struct Net<input 2, dense 1 sigmoid, loss bce>;`"
+)]
+pub trait DeclaredWithLoss<Marker> {}

@@ -84,7 +84,10 @@ fn inherent_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     });
     let layers = forward::layers(net, ty, true);
     let y_out = name("y", net.layers.len());
-    let training = rule_of(net).map(|rule| training_methods(net, rule, ty));
+    let training = match rule_of(net) {
+        Some(rule) => training_methods(net, rule, ty),
+        None => untrainable_methods(),
+    };
     let params_doc = format!("Count of all weights and biases: {params}.");
     quote! {
         #[automatically_derived]
@@ -169,6 +172,26 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
             #deltas
             #sgd
             loss
+        }
+    }
+}
+
+/// For an inference-only network: training methods whose bound can never
+/// hold, so calling one reports "declared without a loss" at the call.
+fn untrainable_methods() -> TokenStream {
+    let bound = quote!(where Self: ::mlp::__private::DeclaredWithLoss<X>);
+    quote! {
+        #[doc(hidden)]
+        pub fn loss<X, D>(&self, _x: X, _d: D) -> ! #bound {
+            ::core::unreachable!()
+        }
+        #[doc(hidden)]
+        pub fn backward<X, D, G>(&self, _x: X, _d: D, _grad: G) -> ! #bound {
+            ::core::unreachable!()
+        }
+        #[doc(hidden)]
+        pub fn train_step<X, D, L>(&mut self, _x: X, _d: D, _lr: L) -> ! #bound {
+            ::core::unreachable!()
         }
     }
 }

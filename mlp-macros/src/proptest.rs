@@ -1,0 +1,183 @@
+//! The macro never panics: thousands of generated and mutated declarations
+//! go through parse -> model -> check -> expand as plain functions, and each
+//! must come back as code or as errors.
+
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use std::panic;
+
+/// A small deterministic generator (xorshift64*), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "input", "dense", "loss", "struct", "pub", "crate", "relu", "sigmoid", "logistic", "softmax",
+    "tanh", "linear", "step", "sign", "softsign", "softplus", "gaussian", "mse", "sse", "bce",
+    "ce", "scalar", "f32", "f64", "f16", "rleu", "Xor", "foo", "self", "type", "r#loss",
+];
+const LITERALS: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "3",
+    "16",
+    "65537",
+    "99999999999999999999999",
+    "1.5",
+    "2u8",
+    "3usize",
+    "\"s\"",
+    "'c'",
+    "-1",
+];
+const PUNCTS: &[char] = &[',', ';', '<', '>', '#', '!', ':', '=', '-', '.', '&'];
+
+/// A random valid declaration.
+fn valid(rng: &mut Rng) -> String {
+    let acts = [
+        "linear", "softsign", "sigmoid", "tanh", "relu", "softplus", "gaussian",
+    ];
+    let mut s = String::new();
+    if rng.below(2) == 0 {
+        s.push_str("#[scalar(f64)] ");
+    }
+    if rng.below(2) == 0 {
+        s.push_str("/// doc\n pub ");
+    }
+    s.push_str(&format!("struct N<input {}", 1 + rng.below(5)));
+    for _ in 0..rng.below(3) {
+        s.push_str(&format!(", dense {} {}", 1 + rng.below(6), rng.pick(&acts)));
+    }
+    let (out, loss) = *rng.pick(&[
+        ("sigmoid", "bce"),
+        ("softmax", "ce"),
+        ("sigmoid", "ce"),
+        ("tanh", "mse"),
+        ("softmax", "sse"),
+        ("linear", ""),
+    ]);
+    let width = if out == "softmax" {
+        2 + rng.below(3)
+    } else {
+        1 + rng.below(3)
+    };
+    s.push_str(&format!(", dense {width} {out}"));
+    if !loss.is_empty() {
+        s.push_str(&format!(", loss {loss}"));
+    }
+    s.push_str(">;");
+    s
+}
+
+fn random_token(rng: &mut Rng) -> TokenTree {
+    match rng.below(4) {
+        0 => {
+            let w = *rng.pick(WORDS);
+            match w.strip_prefix("r#") {
+                Some(raw) => TokenTree::Ident(Ident::new_raw(raw, Span::call_site())),
+                None => TokenTree::Ident(Ident::new(w, Span::call_site())),
+            }
+        }
+        1 => {
+            let text = *rng.pick(LITERALS);
+            text.parse::<TokenStream>()
+                .ok()
+                .and_then(|ts| ts.into_iter().next())
+                .unwrap_or_else(|| Literal::u8_unsuffixed(7).into())
+        }
+        2 => TokenTree::Punct(Punct::new(
+            *rng.pick(PUNCTS),
+            if rng.below(2) == 0 {
+                Spacing::Alone
+            } else {
+                Spacing::Joint
+            },
+        )),
+        _ => TokenTree::Group(Group::new(
+            *rng.pick(&[Delimiter::Parenthesis, Delimiter::Bracket, Delimiter::Brace]),
+            TokenStream::new(),
+        )),
+    }
+}
+
+/// Drops, duplicates, swaps or replaces a few tokens.
+fn mutate(rng: &mut Rng, tokens: &mut Vec<TokenTree>) {
+    for _ in 0..1 + rng.below(3) {
+        if tokens.is_empty() {
+            tokens.push(random_token(rng));
+            continue;
+        }
+        let i = rng.below(tokens.len());
+        match rng.below(5) {
+            0 => {
+                tokens.remove(i);
+            }
+            1 => {
+                let t = tokens[i].clone();
+                tokens.insert(i, t);
+            }
+            2 => {
+                let j = rng.below(tokens.len());
+                tokens.swap(i, j);
+            }
+            3 => tokens[i] = random_token(rng),
+            _ => tokens.insert(i, random_token(rng)),
+        }
+    }
+}
+
+#[test]
+fn no_declaration_makes_the_macro_panic() {
+    const CASES: usize = 12_000;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let (mut ok, mut err) = (0usize, 0usize);
+    for case in 0..CASES {
+        let source = valid(&mut rng);
+        let mut tokens: Vec<TokenTree> = source
+            .parse::<TokenStream>()
+            .expect("valid Rust tokens")
+            .into_iter()
+            .collect();
+        // One in six stays valid; the rest are mutated.
+        if case % 6 != 0 {
+            mutate(&mut rng, &mut tokens);
+        }
+        let input: TokenStream = tokens.into_iter().collect();
+        let text = input.to_string();
+        let outcome = panic::catch_unwind(|| {
+            let parsed = match syn::parse2::<crate::ast::Input>(input.clone()) {
+                Ok(parsed) => parsed,
+                Err(_) => return false,
+            };
+            let mut all_ok = true;
+            for item in &parsed.items {
+                all_ok &= crate::validate(item).is_ok();
+            }
+            // The full pipeline, as the compiler runs it.
+            let _ = crate::expand_all(input.clone());
+            all_ok
+        });
+        match outcome {
+            Ok(true) => ok += 1,
+            Ok(false) => err += 1,
+            Err(_) => panic!("the macro panicked on: {text}"),
+        }
+    }
+    assert_eq!(ok + err, CASES);
+    // The generator exercises both sides.
+    assert!(ok >= CASES / 6 && err >= CASES / 2, "ok {ok}, err {err}");
+    eprintln!("{CASES} declarations: {ok} accepted, {err} rejected, no panic");
+}

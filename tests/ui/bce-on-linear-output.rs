@@ -1,0 +1,7 @@
+use mlp::network;
+
+network! {
+    struct Logits<input 2, dense 1 linear, loss bce>;
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use mlp::network;
+
+network! {
+    #[scalar(f16)]
+    struct Net<input 2, dense 1 sigmoid, loss bce>;
+}
+
+fn main() {}
