@@ -72,8 +72,17 @@
 #![no_std]
 #![warn(missing_docs)]
 
+#[cfg(feature = "std")]
+extern crate std;
+
 pub use mlp_macros::network;
-pub use mlp_runtime::{activation, init, loss, rand, Network, Params, Scalar, Trainable};
+#[cfg(feature = "std")]
+pub use mlp_runtime::train;
+pub use mlp_runtime::{activation, check, init, loss, optim, rand};
+pub use mlp_runtime::{ActivationKind, LossKind, Network, Params, Scalar, Trainable};
+
+#[cfg(feature = "std")]
+pub mod data;
 
 #[doc(hidden)]
 pub use mlp_runtime::__private;

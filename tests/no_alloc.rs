@@ -63,6 +63,31 @@ fn hot_paths_never_allocate() {
     });
     assert!(sink.is_finite());
     assert_eq!(n, 0, "allocations in the hot paths");
+
+    // Optimiser steps and mini-batch gradients (state lives in values of
+    // the network's own type).
+    use mlp::optim::{Adam, Optimizer, Rprop, Sgd};
+    let xs = [x64; 8];
+    let ds = [d10; 8];
+    let mut sgd = Sgd::new(0.01).nesterov(0.9).weight_decay(1e-4);
+    let mut adam = Adam::adamw(0.001, 0.01);
+    let mut rprop = Rprop::new();
+    let n = allocations_during(|| {
+        for _ in 0..10 {
+            let data = mlp::train::Data::new(&xs, &ds);
+            sink += mlp::train::batch_gradient(
+                &looped,
+                data,
+                &[0, 1, 2, 3, 4, 5, 6, 7],
+                &mut looped_grad,
+            );
+            sgd.step(&mut looped, &looped_grad);
+            adam.step(&mut looped, &looped_grad);
+            rprop.step(&mut looped, &looped_grad);
+        }
+    });
+    assert!(sink.is_finite());
+    assert_eq!(n, 0, "allocations in optimiser steps");
     // The counter works: a Vec does allocate.
     assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8; 16]))) >= 1);
 }

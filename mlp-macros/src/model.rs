@@ -100,6 +100,14 @@ impl Loss {
         ("ce", Loss::Ce),
     ];
 
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, l)| *l == self)
+            .map_or("?", |(n, _)| n)
+    }
+
     /// Names other libraries use, for the help line.
     pub const ALIASES: &'static [(&'static str, &'static str)] = &[
         ("binary_crossentropy", "bce"),

@@ -7,16 +7,22 @@
 #![no_std]
 #![warn(missing_docs)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
 pub mod activation;
+pub mod check;
 pub mod init;
 pub mod loss;
 mod network;
+pub mod optim;
 mod scalar;
+#[cfg(feature = "alloc")]
+pub mod train;
 
-pub use network::{Network, Params, Trainable};
+pub use network::{ActivationKind, LossKind, Network, Params, Trainable};
 pub use rand;
 pub use scalar::Scalar;
 
@@ -27,6 +33,6 @@ pub mod __private {
     pub use crate::init;
     pub use crate::loss::*;
     pub use crate::network::DeclaredWithLoss;
-    pub use crate::{Network, Params, Scalar, Trainable};
+    pub use crate::{ActivationKind, LossKind, Network, Params, Scalar, Trainable};
     pub use rand;
 }

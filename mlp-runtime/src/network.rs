@@ -74,12 +74,40 @@ pub unsafe trait Params: Clone {
     }
 }
 
+/// The activation of a network's output layer, as declared.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[allow(missing_docs)] // the names are the declaration's
+pub enum ActivationKind {
+    Linear,
+    Step,
+    Sign,
+    Softsign,
+    Sigmoid,
+    Tanh,
+    Relu,
+    Softplus,
+    Gaussian,
+    Softmax,
+}
+
+/// A network's loss, as declared (see the crate docs for the formulas).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[allow(missing_docs)]
+pub enum LossKind {
+    Mse,
+    Sse,
+    Bce,
+    Ce,
+}
+
 /// Inference: a network mapping `IN` inputs to `OUT` outputs.
 pub trait Network<const IN: usize, const OUT: usize>: Params {
     /// Number of inputs.
     const INPUTS: usize = IN;
     /// Number of outputs.
     const OUTPUTS: usize = OUT;
+    /// The output layer's activation (decides how accuracy reads outputs).
+    const OUTPUT_ACTIVATION: ActivationKind;
 
     /// The network's output for input `x`.
     fn forward(&self, x: &[Self::Scalar; IN]) -> [Self::Scalar; OUT];
@@ -87,6 +115,9 @@ pub trait Network<const IN: usize, const OUT: usize>: Params {
 
 /// Training: a network declared with a loss.
 pub trait Trainable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
+    /// The declared loss (decides which targets are valid).
+    const LOSS: LossKind;
+
     /// The loss of one sample (input `x`, target `d`).
     fn loss(&self, x: &[Self::Scalar; IN], d: &[Self::Scalar; OUT]) -> Self::Scalar;
 

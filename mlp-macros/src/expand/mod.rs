@@ -12,7 +12,7 @@ use crate::rules::{self, Rule};
 use backward::Apply;
 use code::name;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// The whole expansion of one valid declaration.
 pub fn network(net: &Network) -> TokenStream {
@@ -199,10 +199,13 @@ fn untrainable_methods() -> TokenStream {
 fn trait_impls(net: &Network, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
     let (inputs, outputs) = (net.inputs.value, net.output().width.value);
+    let act_kind = format_ident!("{}", camel(net.output().activation.value.name()));
+    let loss_kind = net.loss.map(|l| format_ident!("{}", camel(l.value.name())));
     let trainable = rule_of(net).map(|_| {
         quote! {
             #[automatically_derived]
             impl ::mlp::__private::Trainable<#inputs, #outputs> for #ident {
+                const LOSS: ::mlp::__private::LossKind = ::mlp::__private::LossKind::#loss_kind;
                 #[inline]
                 fn loss(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> #ty {
                     #ident::loss(self, x, d)
@@ -233,6 +236,7 @@ fn trait_impls(net: &Network, ty: &TokenStream) -> TokenStream {
 
         #[automatically_derived]
         impl ::mlp::__private::Network<#inputs, #outputs> for #ident {
+            const OUTPUT_ACTIVATION: ::mlp::__private::ActivationKind = ::mlp::__private::ActivationKind::#act_kind;
             #[inline]
             fn forward(&self, x: &[#ty; #inputs]) -> [#ty; #outputs] {
                 #ident::forward(self, x)
@@ -241,4 +245,13 @@ fn trait_impls(net: &Network, ty: &TokenStream) -> TokenStream {
 
         #trainable
     }
+}
+
+/// `softmax` -> `Softmax`, for the runtime's kind enums.
+fn camel(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }

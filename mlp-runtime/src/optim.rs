@@ -1,0 +1,232 @@
+//! Optimisers. Each keeps its state in values of the network's own type (a
+//! velocity, moment estimates, step sizes), so a step allocates nothing and
+//! works for any generated network through [`Params`].
+//!
+//! `step(net, grad)` applies one update from `grad`, the gradient of the
+//! loss to minimise (for a mini-batch, the mean over its samples, as
+//! [`crate::train::batch_gradient`] computes it).
+
+use crate::{Params, Scalar};
+
+/// One update rule.
+pub trait Optimizer<N: Params> {
+    /// Updates `net` from the gradient `grad`.
+    fn step(&mut self, net: &mut N, grad: &N);
+}
+
+/// Stochastic gradient descent, with optional momentum (classical or
+/// Nesterov) and L2 weight decay, as PyTorch's `SGD` defines them:
+///
+/// g ← ∇ + λ·p;  v ← μ·v + g;  p ← p − η·(g + μ·v) (Nesterov) or p − η·v.
+/// Without momentum (μ = 0) this is p ← p − η·g.
+#[derive(Clone, Debug)]
+pub struct Sgd<N: Params> {
+    /// Learning rate η.
+    pub lr: N::Scalar,
+    /// Momentum μ (0 for none).
+    pub momentum: N::Scalar,
+    /// Nesterov momentum instead of classical.
+    pub nesterov: bool,
+    /// L2 weight decay λ, added to the gradient (0 for none).
+    pub weight_decay: N::Scalar,
+    velocity: N,
+}
+
+impl<N: Params> Sgd<N> {
+    /// Plain SGD with learning rate `lr`.
+    pub fn new(lr: N::Scalar) -> Self {
+        Sgd {
+            lr,
+            momentum: N::Scalar::ZERO,
+            nesterov: false,
+            weight_decay: N::Scalar::ZERO,
+            velocity: N::zeroed(),
+        }
+    }
+    /// With classical momentum μ.
+    #[must_use]
+    pub fn momentum(mut self, momentum: N::Scalar) -> Self {
+        self.momentum = momentum;
+        self
+    }
+    /// With Nesterov momentum μ.
+    #[must_use]
+    pub fn nesterov(mut self, momentum: N::Scalar) -> Self {
+        self.momentum = momentum;
+        self.nesterov = true;
+        self
+    }
+    /// With L2 weight decay λ (added to the gradient, so also seen by momentum).
+    #[must_use]
+    pub fn weight_decay(mut self, weight_decay: N::Scalar) -> Self {
+        self.weight_decay = weight_decay;
+        self
+    }
+}
+
+impl<N: Params> Optimizer<N> for Sgd<N> {
+    fn step(&mut self, net: &mut N, grad: &N) {
+        let (lr, mu, wd) = (self.lr, self.momentum, self.weight_decay);
+        let v = self.velocity.params_mut();
+        for ((p, &g), v) in net.params_mut().iter_mut().zip(grad.params()).zip(v) {
+            let g = g + wd * *p;
+            if mu == N::Scalar::ZERO {
+                *p -= lr * g;
+                continue;
+            }
+            *v = mu * *v + g;
+            let update = if self.nesterov { g + mu * *v } else { *v };
+            *p -= lr * update;
+        }
+    }
+}
+
+/// Adam (Kingma and Ba, 2015), and AdamW (Loshchilov and Hutter, 2019)
+/// when `weight_decay` is set: the decay is decoupled from the gradient,
+/// p ← p − η·λ·p, before the Adam update
+///
+/// m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;
+/// p ← p − η·m̂ / (√v̂ + ε),  m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t).
+#[derive(Clone, Debug)]
+pub struct Adam<N: Params> {
+    /// Learning rate η.
+    pub lr: N::Scalar,
+    /// Decay of the first moment, β1.
+    pub beta1: N::Scalar,
+    /// Decay of the second moment, β2.
+    pub beta2: N::Scalar,
+    /// ε in the denominator.
+    pub eps: N::Scalar,
+    /// Decoupled weight decay λ (AdamW); 0 for plain Adam.
+    pub weight_decay: N::Scalar,
+    m: N,
+    v: N,
+    // β1^t and β2^t, updated each step (no `powi` needed in no_std).
+    beta1_t: N::Scalar,
+    beta2_t: N::Scalar,
+}
+
+impl<N: Params> Adam<N> {
+    /// Adam with learning rate `lr` and the usual β1 = 0.9, β2 = 0.999, ε = 1e-8.
+    pub fn new(lr: N::Scalar) -> Self {
+        Adam {
+            lr,
+            beta1: N::Scalar::from_f64(0.9),
+            beta2: N::Scalar::from_f64(0.999),
+            eps: N::Scalar::from_f64(1e-8),
+            weight_decay: N::Scalar::ZERO,
+            m: N::zeroed(),
+            v: N::zeroed(),
+            beta1_t: N::Scalar::ONE,
+            beta2_t: N::Scalar::ONE,
+        }
+    }
+    /// AdamW: Adam with decoupled weight decay λ.
+    pub fn adamw(lr: N::Scalar, weight_decay: N::Scalar) -> Self {
+        Adam {
+            weight_decay,
+            ..Self::new(lr)
+        }
+    }
+    /// With other moment decays.
+    #[must_use]
+    pub fn betas(mut self, beta1: N::Scalar, beta2: N::Scalar) -> Self {
+        self.beta1 = beta1;
+        self.beta2 = beta2;
+        self
+    }
+}
+
+impl<N: Params> Optimizer<N> for Adam<N> {
+    fn step(&mut self, net: &mut N, grad: &N) {
+        let one = N::Scalar::ONE;
+        let (b1, b2) = (self.beta1, self.beta2);
+        self.beta1_t *= b1;
+        self.beta2_t *= b2;
+        let (c1, c2) = (one - self.beta1_t, one - self.beta2_t);
+        let (lr, eps, decay) = (self.lr, self.eps, self.lr * self.weight_decay);
+        let params = net.params_mut().iter_mut().zip(grad.params());
+        for ((p, &g), (m, v)) in params.zip(self.m.params_mut().iter_mut().zip(self.v.params_mut()))
+        {
+            *p -= decay * *p;
+            *m = b1 * *m + (one - b1) * g;
+            *v = b2 * *v + (one - b2) * g * g;
+            *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
+        }
+    }
+}
+
+/// iRPROP− (Igel and Hüsken, 2000), FANN's default trainer: each parameter
+/// has its own step size Δ, grown by η+ while its gradient keeps its sign and
+/// shrunk by η− when the sign flips (the gradient is then taken as 0 for one
+/// step). Only the sign of the gradient is used, so it needs full-batch
+/// gradients; learning rates do not apply.
+///
+/// same sign: Δ ← min(η+·Δ, Δmax);  flipped: Δ ← max(η−·Δ, Δmin), g ← 0;
+/// p ← p − sign(g)·Δ;  remember g.
+#[derive(Clone, Debug)]
+pub struct Rprop<N: Params> {
+    /// Growth factor η+ (FANN: 1.2).
+    pub increase: N::Scalar,
+    /// Shrink factor η− (FANN: 0.5).
+    pub decrease: N::Scalar,
+    /// Smallest step Δmin (FANN: 0).
+    pub delta_min: N::Scalar,
+    /// Largest step Δmax (FANN: 50).
+    pub delta_max: N::Scalar,
+    delta: N,
+    previous: N,
+}
+
+impl<N: Params> Rprop<N> {
+    /// iRPROP− with FANN's defaults: η+ = 1.2, η− = 0.5, Δ0 = 0.1, Δ in [0, 50].
+    pub fn new() -> Self {
+        Self::with_initial_step(N::Scalar::from_f64(0.1))
+    }
+    /// iRPROP− with initial step size Δ0.
+    pub fn with_initial_step(delta0: N::Scalar) -> Self {
+        let mut delta = N::zeroed();
+        delta.params_mut().fill(delta0);
+        Rprop {
+            increase: N::Scalar::from_f64(1.2),
+            decrease: N::Scalar::from_f64(0.5),
+            delta_min: N::Scalar::ZERO,
+            delta_max: N::Scalar::from_f64(50.0),
+            delta,
+            previous: N::zeroed(),
+        }
+    }
+}
+
+impl<N: Params> Default for Rprop<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<N: Params> Optimizer<N> for Rprop<N> {
+    fn step(&mut self, net: &mut N, grad: &N) {
+        let zero = N::Scalar::ZERO;
+        let state = self
+            .delta
+            .params_mut()
+            .iter_mut()
+            .zip(self.previous.params_mut());
+        for ((p, &g), (delta, prev)) in net.params_mut().iter_mut().zip(grad.params()).zip(state) {
+            let mut g = g;
+            let trend = g * *prev;
+            if trend > zero {
+                *delta = (*delta * self.increase).min(self.delta_max);
+            } else if trend < zero {
+                *delta = (*delta * self.decrease).max(self.delta_min);
+                g = zero;
+            }
+            if g > zero {
+                *p -= *delta;
+            } else if g < zero {
+                *p += *delta;
+            }
+            *prev = g;
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! Mini-batch gradients, metrics, checked steps and the training loop.
+//!
+//! Over a batch the loss is the mean of the per-sample losses, so the batch
+//! gradient is the mean of the per-sample gradients: a batch of identical
+//! samples has exactly the single-sample gradient.
+
+use crate::check::{check_sample, SampleError};
+use crate::optim::Optimizer;
+use crate::{ActivationKind, Network, Scalar, Trainable};
+use alloc::vec::Vec;
+use core::fmt;
+use rand::{Rng, RngExt};
+
+/// Input/target pairs as two parallel slices of fixed-size arrays.
+#[derive(Clone, Copy, Debug)]
+pub struct Data<'a, T, const IN: usize, const OUT: usize> {
+    /// One input per sample.
+    pub inputs: &'a [[T; IN]],
+    /// One target per sample, same order.
+    pub targets: &'a [[T; OUT]],
+}
+
+impl<'a, T, const IN: usize, const OUT: usize> Data<'a, T, IN, OUT> {
+    /// Pairs `inputs[i]` with `targets[i]`.
+    ///
+    /// # Panics
+    /// If the slices differ in length (a programming error, not a data error).
+    pub fn new(inputs: &'a [[T; IN]], targets: &'a [[T; OUT]]) -> Self {
+        assert_eq!(
+            inputs.len(),
+            targets.len(),
+            "inputs and targets must have the same number of samples"
+        );
+        Data { inputs, targets }
+    }
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.inputs.len()
+    }
+    /// True if there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_empty()
+    }
+}
+
+/// Zeroes `grad`, then fills it with the mean gradient over the samples
+/// `indices` of `data`, and returns their mean loss.
+pub fn batch_gradient<N, const IN: usize, const OUT: usize>(
+    net: &N,
+    data: Data<'_, N::Scalar, IN, OUT>,
+    indices: &[usize],
+    grad: &mut N,
+) -> N::Scalar
+where
+    N: Trainable<IN, OUT>,
+{
+    grad.set_zero();
+    let mut loss = N::Scalar::ZERO;
+    for &i in indices {
+        loss += net.backward(&data.inputs[i], &data.targets[i], grad);
+    }
+    if indices.is_empty() {
+        return loss;
+    }
+    let scale = N::Scalar::ONE / N::Scalar::from_f64(indices.len() as f64);
+    for g in grad.params_mut() {
+        *g *= scale;
+    }
+    loss * scale
+}
+
+/// Mean loss over `data`.
+pub fn mean_loss<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize>(
+    net: &N,
+    data: Data<'_, N::Scalar, IN, OUT>,
+) -> f64 {
+    let total: f64 = data
+        .inputs
+        .iter()
+        .zip(data.targets)
+        .map(|(x, d)| net.loss(x, d).to_f64())
+        .sum();
+    total / data.len().max(1) as f64
+}
+
+/// Fraction of samples classified correctly. Softmax outputs (and any
+/// output layer of several units other than sigmoid) are read by argmax
+/// against the target's argmax; sigmoid outputs, and any single output, by
+/// thresholding each output and target at 0.5 (every output must match).
+pub fn accuracy<N: Network<IN, OUT>, const IN: usize, const OUT: usize>(
+    net: &N,
+    data: Data<'_, N::Scalar, IN, OUT>,
+) -> f64 {
+    let by_argmax = OUT > 1 && N::OUTPUT_ACTIVATION != ActivationKind::Sigmoid;
+    let half = N::Scalar::from_f64(0.5);
+    let correct = data
+        .inputs
+        .iter()
+        .zip(data.targets)
+        .filter(|(x, d)| {
+            let y = net.forward(x);
+            if by_argmax {
+                argmax(&y) == argmax(&d[..])
+            } else {
+                y.iter()
+                    .zip(d.iter())
+                    .all(|(&y, &d)| (y >= half) == (d >= half))
+            }
+        })
+        .count();
+    correct as f64 / data.len().max(1) as f64
+}
+
+/// Mean over samples and outputs of (y − d)².
+pub fn mean_squared_error<N: Network<IN, OUT>, const IN: usize, const OUT: usize>(
+    net: &N,
+    data: Data<'_, N::Scalar, IN, OUT>,
+) -> f64 {
+    let mut total = 0.0;
+    for (x, d) in data.inputs.iter().zip(data.targets) {
+        let y = net.forward(x);
+        total += y
+            .iter()
+            .zip(d)
+            .map(|(y, d)| (y.to_f64() - d.to_f64()).powi(2))
+            .sum::<f64>();
+    }
+    total / (data.len().max(1) * OUT) as f64
+}
+
+/// Index of the largest value (the first of equals).
+pub fn argmax<T: Scalar>(v: &[T]) -> usize {
+    let mut best = 0;
+    for (i, x) in v.iter().enumerate() {
+        if *x > v[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// A sample rejected before training, and where it is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DataError {
+    /// `"training"` or `"validation"`.
+    pub set: &'static str,
+    /// The sample's index in its set.
+    pub index: usize,
+    /// What is wrong with it.
+    pub problem: SampleError,
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} sample {}: {}", self.set, self.index, self.problem)
+    }
+}
+
+/// Why training stopped with an error. The network is left as it was
+/// before the failing step (rejected data: untouched; divergence: the
+/// weights at the start of the epoch, the last known finite ones).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TrainError {
+    /// A sample failed validation; nothing was trained.
+    Data(DataError),
+    /// The loss became NaN or infinite (learning rate too high?).
+    Diverged {
+        /// The epoch (from 1) in which it happened.
+        epoch: usize,
+    },
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrainError::Data(e) => write!(f, "invalid data: {e}"),
+            TrainError::Diverged { epoch } => write!(
+                f,
+                "the loss became non-finite in epoch {epoch}; restored the weights from the start of that epoch (try a lower learning rate)"
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for TrainError {}
+#[cfg(feature = "std")]
+impl std::error::Error for DataError {}
+#[cfg(feature = "std")]
+impl std::error::Error for SampleError {}
+
+/// Checks every sample of `data` for a network of type `N`.
+///
+/// # Errors
+/// The first invalid sample, with its index.
+pub fn check_data<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize>(
+    data: Data<'_, N::Scalar, IN, OUT>,
+    set: &'static str,
+) -> Result<(), DataError> {
+    let softmax = N::OUTPUT_ACTIVATION == ActivationKind::Softmax;
+    for (index, (x, d)) in data.inputs.iter().zip(data.targets).enumerate() {
+        check_sample(x, d, N::LOSS, softmax).map_err(|problem| DataError {
+            set,
+            index,
+            problem,
+        })?;
+    }
+    Ok(())
+}
+
+/// One SGD step that first checks the sample and afterwards the weights:
+/// a rejected sample leaves `net` bit-identical, and a step that would make
+/// any weight non-finite is undone.
+///
+/// # Errors
+/// The sample's problem, or `Diverged { epoch: 0 }` if the step was undone.
+pub fn checked_step<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize>(
+    net: &mut N,
+    x: &[N::Scalar; IN],
+    d: &[N::Scalar; OUT],
+    lr: N::Scalar,
+) -> Result<N::Scalar, TrainError> {
+    let softmax = N::OUTPUT_ACTIVATION == ActivationKind::Softmax;
+    check_sample(x, d, N::LOSS, softmax).map_err(|problem| {
+        TrainError::Data(DataError {
+            set: "training",
+            index: 0,
+            problem,
+        })
+    })?;
+    let before = net.clone();
+    let loss = net.train_step(x, d, lr);
+    if !loss.is_finite() || net.params().iter().any(|p| !p.is_finite()) {
+        *net = before;
+        return Err(TrainError::Diverged { epoch: 0 });
+    }
+    Ok(loss)
+}
+
+/// What the training loop measures after each epoch.
+#[derive(Clone, Copy, Debug)]
+pub enum Metric {
+    /// [`accuracy`].
+    Accuracy,
+    /// [`mean_squared_error`].
+    MeanSquaredError,
+}
+
+/// One epoch's figures, passed to the callback.
+#[derive(Clone, Copy, Debug)]
+pub struct Epoch {
+    /// From 1.
+    pub epoch: usize,
+    /// Mean of the batch losses seen during the epoch.
+    pub train_loss: f64,
+    /// Mean loss on the validation set, if one was given.
+    pub val_loss: Option<f64>,
+    /// The metric on the validation set if given, else on the training set.
+    pub metric: Option<f64>,
+    /// Seconds since training started (with the `std` feature).
+    pub elapsed: Option<f64>,
+}
+
+/// What the callback returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// Go on.
+    Continue,
+    /// Stop after this epoch.
+    Stop,
+}
+
+/// How training ended.
+#[derive(Clone, Copy, Debug)]
+pub struct Summary {
+    /// Epochs run.
+    pub epochs: usize,
+    /// The epoch whose weights the network holds (the best on validation
+    /// with early stopping, else the last).
+    pub best_epoch: usize,
+    /// Validation loss at `best_epoch`, if there is a validation set.
+    pub best_val_loss: Option<f64>,
+    /// True if early stopping (or the callback) ended training.
+    pub stopped_early: bool,
+}
+
+/// The training loop: epochs of shuffled mini-batches, one optimiser step
+/// per batch, optional validation and early stopping.
+///
+/// ```ignore
+/// let summary = Fit::new(Data::new(&xs, &ds))
+///     .epochs(200)
+///     .batch_size(16)
+///     .validation(Data::new(&vx, &vd))
+///     .early_stopping(20)
+///     .run(&mut net, &mut Adam::new(0.01), &mut rng, |e| { println!("{e:?}"); Control::Continue })?;
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Fit<'a, T, const IN: usize, const OUT: usize> {
+    train: Data<'a, T, IN, OUT>,
+    validation: Option<Data<'a, T, IN, OUT>>,
+    epochs: usize,
+    batch_size: usize,
+    patience: Option<usize>,
+    shuffle: bool,
+    metric: Option<Metric>,
+}
+
+impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
+    /// Training on `train`: 100 epochs, batches of 32, shuffled, no metric.
+    pub fn new(train: Data<'a, T, IN, OUT>) -> Self {
+        Fit {
+            train,
+            validation: None,
+            epochs: 100,
+            batch_size: 32,
+            patience: None,
+            shuffle: true,
+            metric: None,
+        }
+    }
+    /// Number of epochs (at most).
+    #[must_use]
+    pub fn epochs(mut self, epochs: usize) -> Self {
+        self.epochs = epochs;
+        self
+    }
+    /// Samples per optimiser step (at least 1; the last batch may be smaller).
+    #[must_use]
+    pub fn batch_size(mut self, batch_size: usize) -> Self {
+        self.batch_size = batch_size.max(1);
+        self
+    }
+    /// Full-batch training (for RPROP): one step per epoch.
+    #[must_use]
+    pub fn full_batch(mut self) -> Self {
+        self.batch_size = usize::MAX;
+        self
+    }
+    /// A validation set, evaluated after every epoch.
+    #[must_use]
+    pub fn validation(mut self, validation: Data<'a, T, IN, OUT>) -> Self {
+        self.validation = Some(validation);
+        self
+    }
+    /// Stop when the validation loss has not improved for `patience`
+    /// epochs, and restore the weights of the best epoch. Needs a
+    /// validation set (ignored without one).
+    #[must_use]
+    pub fn early_stopping(mut self, patience: usize) -> Self {
+        self.patience = Some(patience);
+        self
+    }
+    /// Whether to shuffle the samples each epoch (default true).
+    #[must_use]
+    pub fn shuffle(mut self, shuffle: bool) -> Self {
+        self.shuffle = shuffle;
+        self
+    }
+    /// Also report this metric each epoch.
+    #[must_use]
+    pub fn metric(mut self, metric: Metric) -> Self {
+        self.metric = Some(metric);
+        self
+    }
+
+    /// Trains `net` with `optimizer`, shuffling with `rng`, calling
+    /// `on_epoch` after each epoch. Allocates once (the sample order), never
+    /// per step.
+    ///
+    /// # Errors
+    /// [`TrainError::Data`] before any training if a sample is invalid for
+    /// the network's loss (the network is untouched); [`TrainError::Diverged`]
+    /// if the loss becomes non-finite (the network is restored to the start
+    /// of that epoch).
+    pub fn run<N, O, R>(
+        &self,
+        net: &mut N,
+        optimizer: &mut O,
+        rng: &mut R,
+        mut on_epoch: impl FnMut(&Epoch) -> Control,
+    ) -> Result<Summary, TrainError>
+    where
+        N: Trainable<IN, OUT, Scalar = T>,
+        O: Optimizer<N>,
+        R: Rng + ?Sized,
+    {
+        check_data::<N, IN, OUT>(self.train, "training").map_err(TrainError::Data)?;
+        if let Some(val) = self.validation {
+            check_data::<N, IN, OUT>(val, "validation").map_err(TrainError::Data)?;
+        }
+        #[cfg(feature = "std")]
+        let start = std::time::Instant::now();
+        let mut order: Vec<usize> = (0..self.train.len()).collect();
+        let mut grad = N::zeroed();
+        let mut epoch_start = net.clone();
+        let mut best = (net.clone(), 0usize, f64::INFINITY);
+        let mut summary = Summary {
+            epochs: 0,
+            best_epoch: 0,
+            best_val_loss: None,
+            stopped_early: false,
+        };
+        let batch = self.batch_size.min(order.len().max(1));
+        for epoch in 1..=self.epochs {
+            epoch_start.clone_from(net);
+            if self.shuffle {
+                shuffle(&mut order, rng);
+            }
+            let mut total = 0.0;
+            for indices in order.chunks(batch) {
+                let loss = batch_gradient(net, self.train, indices, &mut grad);
+                if !loss.is_finite() {
+                    *net = epoch_start;
+                    return Err(TrainError::Diverged { epoch });
+                }
+                total += loss.to_f64() * indices.len() as f64;
+                optimizer.step(net, &grad);
+            }
+            if net.params().iter().any(|p| !p.is_finite()) {
+                *net = epoch_start;
+                return Err(TrainError::Diverged { epoch });
+            }
+            let val_loss = self.validation.map(|v| mean_loss(net, v));
+            let measured = self.validation.unwrap_or(self.train);
+            let report = Epoch {
+                epoch,
+                train_loss: total / order.len().max(1) as f64,
+                val_loss,
+                metric: self.metric.map(|m| match m {
+                    Metric::Accuracy => accuracy(net, measured),
+                    Metric::MeanSquaredError => mean_squared_error(net, measured),
+                }),
+                #[cfg(feature = "std")]
+                elapsed: Some(start.elapsed().as_secs_f64()),
+                #[cfg(not(feature = "std"))]
+                elapsed: None,
+            };
+            summary.epochs = epoch;
+            summary.best_epoch = epoch;
+            let mut stop = on_epoch(&report) == Control::Stop;
+            if let (Some(patience), Some(v)) = (self.patience, val_loss) {
+                if v < best.2 {
+                    best = (net.clone(), epoch, v);
+                } else if epoch - best.1 >= patience {
+                    stop = true;
+                }
+                summary.best_epoch = best.1;
+                summary.best_val_loss = Some(best.2);
+            } else {
+                summary.best_val_loss = val_loss;
+            }
+            if stop {
+                summary.stopped_early = epoch < self.epochs;
+                break;
+            }
+        }
+        if self.patience.is_some() && best.1 > 0 {
+            *net = best.0;
+        }
+        Ok(summary)
+    }
+}
+
+/// Fisher–Yates shuffle with the caller's generator.
+pub fn shuffle<R: Rng + ?Sized>(items: &mut [usize], rng: &mut R) {
+    for i in (1..items.len()).rev() {
+        let j = rng.random_range(0..=i);
+        items.swap(i, j);
+    }
+}
