@@ -122,7 +122,10 @@ pub fn mean_squared_error<N: Network<IN, OUT>, const IN: usize, const OUT: usize
         total += y
             .iter()
             .zip(d)
-            .map(|(y, d)| (y.to_f64() - d.to_f64()).powi(2))
+            .map(|(y, d)| {
+                let e = y.to_f64() - d.to_f64();
+                e * e
+            })
             .sum::<f64>();
     }
     total / (data.len().max(1) * OUT) as f64
