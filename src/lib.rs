@@ -86,3 +86,8 @@ pub mod data;
 
 #[doc(hidden)]
 pub use mlp_runtime::__private;
+
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
