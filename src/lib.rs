@@ -76,9 +76,9 @@
 extern crate std;
 
 pub use mlp_macros::network;
+pub use mlp_runtime::{activation, check, fastmath, init, linalg, loss, optim, rand};
 #[cfg(feature = "std")]
-pub use mlp_runtime::train;
-pub use mlp_runtime::{activation, check, init, loss, optim, rand};
+pub use mlp_runtime::{boxed, train};
 pub use mlp_runtime::{ActivationKind, LossKind, Network, Params, Scalar, Trainable};
 
 #[cfg(feature = "std")]

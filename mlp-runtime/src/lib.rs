@@ -9,12 +9,16 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", test))]
 extern crate std;
 
 pub mod activation;
+#[cfg(feature = "alloc")]
+pub mod boxed;
 pub mod check;
+pub mod fastmath;
 pub mod init;
+pub mod linalg;
 pub mod loss;
 mod network;
 pub mod optim;
@@ -31,6 +35,7 @@ pub use scalar::Scalar;
 pub mod __private {
     pub use crate::activation::*;
     pub use crate::init;
+    pub use crate::linalg::dot;
     pub use crate::loss::*;
     pub use crate::network::DeclaredWithLoss;
     pub use crate::{ActivationKind, LossKind, Network, Params, Scalar, Trainable};

@@ -29,6 +29,11 @@ pub unsafe trait Params: Clone {
     /// A network whose every weight and bias is zero.
     fn zeroed() -> Self;
 
+    /// Re-initialises every weight as `new` does (He or Glorot per layer)
+    /// and sets the biases to zero, in place: with [`crate::boxed::new`]
+    /// this creates large networks directly on the heap.
+    fn init<R: rand::Rng + ?Sized>(&mut self, rng: &mut R);
+
     /// All parameters, in field order.
     #[inline]
     fn params(&self) -> &[Self::Scalar] {

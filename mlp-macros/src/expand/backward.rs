@@ -5,7 +5,7 @@
 //! δ^l = f'_l(h^l) ⊙ (W^(l+1))ᵀ δ^(l+1) (course notes 002, "Backpropagation
 //! Equations"), and ∂L/∂w^l_ij = δ^l_i y^(l-1)_j, ∂L/∂b^l_i = δ^l_i.
 
-use super::code::{array, float, for_each_i, for_each_ij, name, sum};
+use super::code::{array, float, for_each_i, for_each_ij, lit, name, sum};
 use super::forward::{derivative, input_of, unrolled};
 use crate::model::Network;
 use crate::rules::{Delta, Rule, Value};
@@ -118,6 +118,28 @@ fn hidden_delta(net: &Network, l: usize, ty: &TokenStream) -> TokenStream {
     let unroll = unrolled(net, l + 1);
     let (h, y, delta) = (name("h", l), name("y", l), name("delta", l));
     let (w_next, delta_next) = (name("w", l + 1), name("delta", l + 1));
+    if !unroll {
+        // (W^(l+1))ᵀ δ^(l+1) accumulated row by row of W: the same order of
+        // additions as the running sum, but each step is a contiguous
+        // multiply-add over all units i, which vectorises.
+        let (n_lit, next_lit) = (lit(n), lit(next_n));
+        let df = derivative(layer.activation.value, &quote!(#h[__i]), &quote!(#y[__i]));
+        return quote! {
+            let #delta: [#ty; #n] = {
+                let mut __back: [#ty; #n] = [0.0; #n_lit];
+                for __k in 0..#next_lit {
+                    let __d = #delta_next[__k];
+                    for __i in 0..#n_lit {
+                        __back[__i] += self.#w_next[__k][__i] * __d;
+                    }
+                }
+                for __i in 0..#n_lit {
+                    __back[__i] *= #df;
+                }
+                __back
+            };
+        };
+    }
     let v = array(n, unroll, |i| {
         let back = sum(
             next_n,

@@ -52,6 +52,15 @@ fn pre_activation(net: &Network, layer: &Layer) -> TokenStream {
     let (w, b) = (name("w", l), name("b", l));
     let input = input_of(l);
     let fan_in = net.width_before(l);
+    if !unroll {
+        // Partial sums, so the row's dot product vectorises (runtime `dot`).
+        let input_ref = if l == 1 { quote!(x) } else { quote!(&#input) };
+        return array(
+            layer.width.value,
+            false,
+            |i| quote!(::mlp::__private::dot(&self.#w[#i], #input_ref) + self.#b[#i]),
+        );
+    }
     array(layer.width.value, unroll, |i| {
         let dot = sum(fan_in, unroll, |j| quote!(self.#w[#i][#j] * #input[#j]));
         quote!(#dot + self.#b[#i])
@@ -65,11 +74,8 @@ fn activation(layer: &Layer, h: &proc_macro2::Ident) -> TokenStream {
     if act == Activation::Softmax {
         return quote!(::mlp::__private::softmax(&#h));
     }
-    array(
-        layer.width.value,
-        layer.width.value <= UNROLL_MAX_WEIGHTS,
-        |i| quote!(::mlp::__private::#f(#h[#i])),
-    )
+    // One loop over the layer (runtime `map`), which vectorises.
+    quote!(::mlp::__private::map(&#h, ::mlp::__private::#f))
 }
 
 /// f'(h^l_i), as a call to the runtime's `{name}_df(h, y)`.

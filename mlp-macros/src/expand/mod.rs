@@ -74,14 +74,6 @@ fn inherent_impl(net: &Network, ty: &TokenStream) -> TokenStream {
         let (w, b) = (name("w", l), name("b", l));
         quote!(#w: [[0.0; #m]; #n], #b: [0.0; #n],)
     });
-    let init = net.layers.iter().map(|layer| {
-        let w = name("w", layer.index);
-        if layer.activation.value.relu_like() {
-            quote!(::mlp::__private::init::he_uniform(&mut net.#w, rng);)
-        } else {
-            quote!(::mlp::__private::init::glorot_uniform(&mut net.#w, rng);)
-        }
-    });
     let layers = forward::layers(net, ty, true);
     let y_out = name("y", net.layers.len());
     let training = match rule_of(net) {
@@ -114,7 +106,7 @@ fn inherent_impl(net: &Network, ty: &TokenStream) -> TokenStream {
             #[must_use]
             pub fn new<R: ::mlp::__private::rand::Rng + ?Sized>(rng: &mut R) -> Self {
                 let mut net = Self::zeroed();
-                #(#init)*
+                <Self as ::mlp::__private::Params>::init(&mut net, rng);
                 net
             }
 
@@ -198,6 +190,19 @@ fn untrainable_methods() -> TokenStream {
 
 fn trait_impls(net: &Network, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
+    let init = net.layers.iter().map(|layer| {
+        let (w, b) = (name("w", layer.index), name("b", layer.index));
+        let scheme = if layer.activation.value.relu_like() {
+            quote!(he_uniform)
+        } else {
+            quote!(glorot_uniform)
+        };
+        let n = layer.width.value;
+        quote! {
+            ::mlp::__private::init::#scheme(&mut self.#w, rng);
+            self.#b = [0.0; #n];
+        }
+    });
     let (inputs, outputs) = (net.inputs.value, net.output().width.value);
     let act_kind = format_ident!("{}", camel(net.output().activation.value.name()));
     let loss_kind = net.loss.map(|l| format_ident!("{}", camel(l.value.name())));
@@ -231,6 +236,9 @@ fn trait_impls(net: &Network, ty: &TokenStream) -> TokenStream {
             #[inline]
             fn zeroed() -> Self {
                 #ident::zeroed()
+            }
+            fn init<R: ::mlp::__private::rand::Rng + ?Sized>(&mut self, rng: &mut R) {
+                #(#init)*
             }
         }
 

@@ -1,0 +1,221 @@
+//! Generated networks against hand-written specialised Rust, in one run.
+//!
+//! `cargo bench` prints, per workload, the median nanoseconds per sample of
+//! `forward` and of one SGD `train_step`, for the `network!` code and for a
+//! hand-written implementation of the same network (fixed arrays,
+//! const-bound loops, the same maths: fused output δ, std's `exp`/`tanh`),
+//! working on the same weights, and the ratio generated / hand-written.
+//! Plain `cargo bench -- quick` runs fewer repetitions.
+//!
+//! No benchmarking crate: the harness is `Instant` around a few hundred
+//! calls on varied samples, `black_box` on inputs and outputs, median of
+//! many repetitions, with the two implementations interleaved.
+
+use mlp::network;
+use mlp::rand::{rngs::SmallRng, RngExt, SeedableRng};
+use std::hint::black_box;
+use std::time::Instant;
+
+mod hand;
+
+network! {
+    pub struct SigSse221<input 2, dense 2 sigmoid, dense 1 sigmoid, loss sse>;
+    pub struct ReluBce221<input 2, dense 2 relu, dense 1 sigmoid, loss bce>;
+    pub struct TanhSoftmax4163<input 4, dense 16 tanh, dense 3 softmax, loss ce>;
+    pub struct TanhSigSse4163<input 4, dense 16 tanh, dense 3 sigmoid, loss sse>;
+    pub struct Sig1664648<input 16, dense 64 sigmoid, dense 64 sigmoid, dense 8 sigmoid, loss sse>;
+    pub struct Mnist<input 784, dense 128 sigmoid, dense 10 softmax, loss ce>;
+    pub struct MnistSse<input 784, dense 128 sigmoid, dense 10 sigmoid, loss sse>;
+}
+
+/// Samples cycled through by every measurement.
+const SAMPLES: usize = 64;
+
+struct Timing {
+    name: String,
+    generated: f64,
+    hand: f64,
+}
+
+/// Median ns per call of `f(i)` for i over the samples, interleaving `a` and `b`.
+fn compare(
+    reps: usize,
+    calls: usize,
+    mut a: impl FnMut(usize),
+    mut b: impl FnMut(usize),
+) -> (f64, f64) {
+    let mut ta = Vec::with_capacity(reps);
+    let mut tb = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let t = Instant::now();
+        for i in 0..calls {
+            a(i % SAMPLES);
+        }
+        ta.push(t.elapsed().as_nanos() as f64 / calls as f64);
+        let t = Instant::now();
+        for i in 0..calls {
+            b(i % SAMPLES);
+        }
+        tb.push(t.elapsed().as_nanos() as f64 / calls as f64);
+    }
+    (median(&mut ta), median(&mut tb))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn random<const N: usize>(rng: &mut SmallRng, lo: f32, hi: f32) -> [f32; N] {
+    core::array::from_fn(|_| lo + (hi - lo) * rng.random::<f32>())
+}
+
+fn one_hot<const N: usize>(k: usize) -> [f32; N] {
+    core::array::from_fn(|i| if i == k % N { 1.0 } else { 0.0 })
+}
+
+/// Runs forward and train_step of a generated network `$net` against the
+/// hand-written `$hand_fwd` / `$hand_step` on the same weights.
+macro_rules! workload {
+    ($out:ident, $label:expr, $net:ident, $in:literal, $k:literal, $targets:expr, $hand_fwd:path, $hand_step:path, $reps:expr, $calls:expr) => {{
+        let mut rng = SmallRng::seed_from_u64(42);
+        let xs: Vec<[f32; $in]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
+        let ds: Vec<[f32; $k]> = (0..SAMPLES).map(|i| ($targets)(i, &mut rng)).collect();
+        let net: Box<$net> = mlp::boxed::new(&mut rng);
+        let (generated, hand) = compare(
+            $reps,
+            $calls,
+            |i| {
+                black_box(net.forward(black_box(&xs[i])));
+            },
+            |i| {
+                black_box($hand_fwd(&net, black_box(&xs[i])));
+            },
+        );
+        $out.push(Timing {
+            name: format!("{} forward", $label),
+            generated,
+            hand,
+        });
+        let mut gen_net = net.clone();
+        let mut hand_net = net.clone();
+        let (generated, hand) = compare(
+            $reps,
+            $calls,
+            |i| {
+                black_box(gen_net.train_step(black_box(&xs[i]), &ds[i], 1e-3));
+            },
+            |i| {
+                black_box($hand_step(&mut hand_net, black_box(&xs[i]), &ds[i], 1e-3));
+            },
+        );
+        $out.push(Timing {
+            name: format!("{} train_step", $label),
+            generated,
+            hand,
+        });
+    }};
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "quick");
+    let (reps, scale) = if quick { (7, 1) } else { (31, 4) };
+    let mut out = Vec::new();
+    let unit = |_: usize, rng: &mut SmallRng| -> [f32; 1] { [f32::from(rng.random::<bool>())] };
+    workload!(
+        out,
+        "2-2-1 sigmoid/sigmoid/sse",
+        SigSse221,
+        2,
+        1,
+        unit,
+        hand::sig_sse_221_forward,
+        hand::sig_sse_221_step,
+        reps,
+        2000 * scale
+    );
+    workload!(
+        out,
+        "2-2-1 relu/sigmoid/bce",
+        ReluBce221,
+        2,
+        1,
+        unit,
+        hand::relu_bce_221_forward,
+        hand::relu_bce_221_step,
+        reps,
+        2000 * scale
+    );
+    workload!(
+        out,
+        "4-16-3 tanh/softmax/ce",
+        TanhSoftmax4163,
+        4,
+        3,
+        |i, _: &mut SmallRng| one_hot(i),
+        hand::tanh_softmax_4163_forward,
+        hand::tanh_softmax_4163_step,
+        reps,
+        500 * scale
+    );
+    workload!(
+        out,
+        "4-16-3 tanh/sigmoid/sse",
+        TanhSigSse4163,
+        4,
+        3,
+        |_, rng: &mut SmallRng| random(rng, 0.0, 1.0),
+        hand::tanh_sig_4163_forward,
+        hand::tanh_sig_4163_step,
+        reps,
+        500 * scale
+    );
+    workload!(
+        out,
+        "16-64-64-8 sigmoid/sse",
+        Sig1664648,
+        16,
+        8,
+        |_, rng: &mut SmallRng| random(rng, 0.0, 1.0),
+        hand::sig_1664648_forward,
+        hand::sig_1664648_step,
+        reps,
+        100 * scale
+    );
+    workload!(
+        out,
+        "784-128-10 sigmoid/softmax/ce",
+        Mnist,
+        784,
+        10,
+        |i, _: &mut SmallRng| one_hot(i),
+        hand::mnist_forward,
+        hand::mnist_step,
+        reps,
+        10 * scale
+    );
+    workload!(
+        out,
+        "784-128-10 sigmoid/sigmoid/sse",
+        MnistSse,
+        784,
+        10,
+        |_, rng: &mut SmallRng| random(rng, 0.0, 1.0),
+        hand::mnist_sse_forward,
+        hand::mnist_sse_step,
+        reps,
+        10 * scale
+    );
+
+    println!("| workload | generated ns | hand-written ns | ratio |");
+    println!("|---|---:|---:|---:|");
+    for t in &out {
+        println!(
+            "| {} | {:.1} | {:.1} | {:.2} |",
+            t.name,
+            t.generated,
+            t.hand,
+            t.generated / t.hand
+        );
+    }
+}
