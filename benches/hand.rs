@@ -257,3 +257,56 @@ pub fn mnist_sse_step(n: &mut MnistSse, x: &[f32; 784], d: &[f32; 10], lr: f32) 
     sgd(&mut n.w1, &mut n.b1, &delta1, x, lr);
     0.5 * loss
 }
+
+// ---- mini-batch of 32 for 4-16-3 tanh / softmax / ce: mean gradient, one SGD step
+
+/// Adds one sample's gradient into `g` (fields used as accumulators).
+fn tanh_softmax_4163_accumulate(
+    n: &TanhSoftmax4163,
+    g: &mut TanhSoftmax4163,
+    x: &[f32; 4],
+    d: &[f32; 3],
+) {
+    let y1 = layer(&n.w1, &n.b1, x).map(f32::tanh);
+    let y2 = softmax(&layer(&n.w2, &n.b2, &y1));
+    let delta2: [f32; 3] = core::array::from_fn(|k| y2[k] - d[k]);
+    let b = back(&n.w2, &delta2);
+    let delta1: [f32; 16] = core::array::from_fn(|i| b[i] * (1.0 - y1[i] * y1[i]));
+    for k in 0..3 {
+        for i in 0..16 {
+            g.w2[k][i] += delta2[k] * y1[i];
+        }
+        g.b2[k] += delta2[k];
+    }
+    for i in 0..16 {
+        for j in 0..4 {
+            g.w1[i][j] += delta1[i] * x[j];
+        }
+        g.b1[i] += delta1[i];
+    }
+}
+
+pub fn tanh_softmax_4163_batch_step(
+    n: &mut TanhSoftmax4163,
+    xs: &[[f32; 4]],
+    ds: &[[f32; 3]],
+    lr: f32,
+) {
+    let mut g = TanhSoftmax4163::zeroed();
+    for (x, d) in xs.iter().zip(ds) {
+        tanh_softmax_4163_accumulate(n, &mut g, x, d);
+    }
+    let scale = lr / xs.len() as f32;
+    for k in 0..3 {
+        for i in 0..16 {
+            n.w2[k][i] -= scale * g.w2[k][i];
+        }
+        n.b2[k] -= scale * g.b2[k];
+    }
+    for i in 0..16 {
+        for j in 0..4 {
+            n.w1[i][j] -= scale * g.w1[i][j];
+        }
+        n.b1[i] -= scale * g.b1[i];
+    }
+}

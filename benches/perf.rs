@@ -117,6 +117,34 @@ macro_rules! workload {
     }};
 }
 
+/// forward on 32 samples one by one, against one forward_batch of 32.
+macro_rules! batched {
+    ($reps:expr, $scale:expr, $label:expr, $net:ident, $in:literal) => {{
+        let mut rng = SmallRng::seed_from_u64(44);
+        let xs: [[f32; $in]; 32] = core::array::from_fn(|_| random(&mut rng, -1.0, 1.0));
+        let net = $net::new(&mut rng);
+        let (single, batch) = compare(
+            $reps,
+            50 * $scale,
+            |_| {
+                for x in &xs {
+                    black_box(net.forward(black_box(x)));
+                }
+            },
+            |_| {
+                black_box(net.forward_batch(black_box(&xs)));
+            },
+        );
+        println!(
+            "| {} | {:.1} | {:.1} | {:.1}x |",
+            $label,
+            single / 32.0,
+            batch / 32.0,
+            single / batch
+        );
+    }};
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "quick");
     let (reps, scale) = if quick { (7, 1) } else { (31, 4) };
@@ -207,6 +235,47 @@ fn main() {
         10 * scale
     );
 
+    // Mini-batch of 32: mean gradient by `batch_gradient`, one `Sgd` step,
+    // against the same written by hand.
+    {
+        use mlp::optim::{Optimizer, Sgd};
+        let mut rng = SmallRng::seed_from_u64(43);
+        let xs: Vec<[f32; 4]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
+        let ds: Vec<[f32; 3]> = (0..SAMPLES).map(one_hot).collect();
+        let start = TanhSoftmax4163::new(&mut rng);
+        let (mut gen_net, mut hand_net) = (start.clone(), start);
+        let mut grad = TanhSoftmax4163::zeroed();
+        let mut sgd = Sgd::new(1e-3);
+        let indices: Vec<usize> = (0..32).collect();
+        let (generated, hand) = compare(
+            reps,
+            50 * scale,
+            |i| {
+                let at = (i % 2) * 32;
+                let data = mlp::train::Data::new(&xs[at..at + 32], &ds[at..at + 32]);
+                black_box(mlp::train::batch_gradient(
+                    &gen_net, data, &indices, &mut grad,
+                ));
+                sgd.step(&mut gen_net, &grad);
+            },
+            |i| {
+                let at = (i % 2) * 32;
+                hand::tanh_softmax_4163_batch_step(
+                    &mut hand_net,
+                    &xs[at..at + 32],
+                    &ds[at..at + 32],
+                    1e-3,
+                );
+                black_box(&hand_net);
+            },
+        );
+        out.push(Timing {
+            name: "4-16-3 tanh/softmax/ce batch-32 step (per sample)".into(),
+            generated: generated / 32.0,
+            hand: hand / 32.0,
+        });
+    }
+
     println!("| workload | generated ns | hand-written ns | ratio |");
     println!("|---|---:|---:|---:|");
     for t in &out {
@@ -218,4 +287,13 @@ fn main() {
             t.generated / t.hand
         );
     }
+
+    // forward_batch against forward, per sample, same network.
+    println!();
+    println!("| workload | forward ns/sample | forward_batch(32) ns/sample | throughput gain |");
+    println!("|---|---:|---:|---:|");
+    batched!(reps, scale, "2-2-1 sigmoid/sigmoid/sse", SigSse221, 2);
+    batched!(reps, scale, "2-2-1 relu/sigmoid/bce", ReluBce221, 2);
+    batched!(reps, scale, "4-16-3 tanh/softmax/ce", TanhSoftmax4163, 4);
+    batched!(reps, scale, "4-16-3 tanh/sigmoid/sse", TanhSigSse4163, 4);
 }

@@ -29,6 +29,7 @@ static GLOBAL: Counting = Counting;
 network! {
     struct Small<input 2, dense 4 tanh, dense 1 sigmoid, loss bce>;
     struct Looped<input 64, dense 32 relu, dense 10 softmax, loss ce>;
+    struct Mnist<input 784, dense 128 sigmoid, dense 10 softmax, loss ce>;
 }
 
 fn allocations_during(f: impl FnOnce()) -> usize {
@@ -41,7 +42,8 @@ fn allocations_during(f: impl FnOnce()) -> usize {
 #[test]
 fn hot_paths_never_allocate() {
     let mut rng = mlp::rand::SeedableRng::seed_from_u64(1);
-    let mut small = Small::new::<mlp::rand::rngs::SmallRng>(&mut rng);
+    let mut rng: mlp::rand::rngs::SmallRng = rng;
+    let mut small = Small::new(&mut rng);
     let mut small_grad = Small::zeroed();
     let mut looped = Looped::new::<mlp::rand::rngs::SmallRng>(&mut rng);
     let mut looped_grad = Looped::zeroed();
@@ -88,6 +90,22 @@ fn hot_paths_never_allocate() {
     });
     assert!(sink.is_finite());
     assert_eq!(n, 0, "allocations in optimiser steps");
+
+    // A 784-128-10 network (400 KB, created on the heap beforehand).
+    let mut mnist: Box<Mnist> = mlp::boxed::new(&mut rng);
+    let mut mnist_grad: Box<Mnist> = mlp::boxed::zeroed();
+    let x784 = [0.5f32; 784];
+    let n = allocations_during(|| {
+        for _ in 0..3 {
+            sink += mnist.forward(&x784)[0];
+            sink += mnist.loss(&x784, &d10);
+            sink += mnist.backward(&x784, &d10, &mut mnist_grad);
+            sink += mnist.train_step(&x784, &d10, 0.01);
+            sink += mnist.forward_batch(&[x784; 2])[1][0];
+        }
+    });
+    assert!(sink.is_finite());
+    assert_eq!(n, 0, "allocations with a 784-128-10 network");
     // The counter works: a Vec does allocate.
     assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8; 16]))) >= 1);
 }

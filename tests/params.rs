@@ -41,3 +41,16 @@ fn smallest_network_views_two_params() {
     assert_eq!(<Single as Network<1, 1>>::INPUTS, 1);
     assert_eq!(<Single as Params>::PARAMS, Single::PARAMS);
 }
+
+#[test]
+fn boxed_creation_is_sound() {
+    // `mlp::boxed::zeroed` builds a network from zeroed heap memory
+    // (`unsafe`): Miri checks the allocation, layout and validity.
+    let zero: Box<Tiny> = mlp::boxed::zeroed();
+    assert_eq!(*zero, Tiny::zeroed());
+    let mut rng = <mlp::rand::rngs::SmallRng as mlp::rand::SeedableRng>::seed_from_u64(5);
+    let net: Box<Tiny> = mlp::boxed::new(&mut rng);
+    assert!(net.params().iter().any(|&p| p != 0.0));
+    assert_eq!(net.b1, [0.0; 3]);
+    drop(net);
+}

@@ -13,6 +13,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod activation;
+pub mod batch;
 #[cfg(feature = "alloc")]
 pub mod boxed;
 pub mod check;
@@ -34,6 +35,7 @@ pub use scalar::Scalar;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::activation::*;
+    pub use crate::batch;
     pub use crate::init;
     pub use crate::linalg::dot;
     pub use crate::loss::*;

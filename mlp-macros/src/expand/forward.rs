@@ -83,3 +83,30 @@ pub fn derivative(act: Activation, h: &TokenStream, y: &TokenStream) -> TokenStr
     let df = format_ident!("{}_df", act.name());
     quote!(::mlp::__private::#df(#h, #y))
 }
+
+/// The body of `forward_batch`: the same layers over a batch held
+/// feature-major (runtime `batch`), so each step vectorises across samples.
+pub fn batch_layers(net: &Network) -> TokenStream {
+    let stmts = net.layers.iter().map(|layer| {
+        let l = layer.index;
+        let (w, b) = (name("w", l), name("b", l));
+        let (prev, h, y) = (name("y", l - 1), name("h", l), name("y", l));
+        let act = layer.activation.value;
+        let f = format_ident!("{}", act.name());
+        let activation = if act == Activation::Softmax {
+            quote!(::mlp::__private::batch::softmax(&#h))
+        } else {
+            quote!(::mlp::__private::batch::map_all(&#h, ::mlp::__private::#f))
+        };
+        quote! {
+            let #h = ::mlp::__private::batch::dense(&self.#w, &self.#b, &#prev);
+            let #y = #activation;
+        }
+    });
+    let last = name("y", net.layers.len());
+    quote! {
+        let y0 = ::mlp::__private::batch::transpose(xs);
+        #(#stmts)*
+        ::mlp::__private::batch::transpose(&#last)
+    }
+}

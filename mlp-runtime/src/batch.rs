@@ -1,0 +1,81 @@
+//! Building blocks of `forward_batch`: a fixed batch of `B` samples is held
+//! feature-major (`[[T; B]; N]`, one row per unit), so every operation is a
+//! loop over the batch that the compiler vectorises, whatever the layer's
+//! width. For layers at or under the unrolling threshold each unit's sum is
+//! added in the same order as `forward` does, so results are identical to
+//! `forward`'s sample by sample; wide layers differ by rounding only.
+
+use crate::activation::map;
+use crate::Scalar;
+
+/// `[[T; N]; B]` (sample-major, as users hold data) to `[[T; B]; N]`.
+#[inline(always)]
+pub fn transpose<T: Scalar, const R: usize, const C: usize>(m: &[[T; C]; R]) -> [[T; R]; C] {
+    let mut t = [[T::ZERO; R]; C];
+    for (r, row) in m.iter().enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            t[c][r] = v;
+        }
+    }
+    t
+}
+
+/// h[i][b] = (Σ_j w[i][j] · x[j][b]) + bias[i], the sum in index order.
+#[inline(always)]
+pub fn dense<T: Scalar, const I: usize, const O: usize, const B: usize>(
+    w: &[[T; I]; O],
+    bias: &[T; O],
+    x: &[[T; B]; I],
+) -> [[T; B]; O] {
+    let mut h = [[T::ZERO; B]; O];
+    for ((row, w_row), &b_i) in h.iter_mut().zip(w).zip(bias) {
+        for (&w_ij, x_j) in w_row.iter().zip(x) {
+            for (acc, &xv) in row.iter_mut().zip(x_j) {
+                *acc += w_ij * xv;
+            }
+        }
+        for acc in row.iter_mut() {
+            *acc += b_i;
+        }
+    }
+    h
+}
+
+/// f applied to every element.
+#[inline(always)]
+pub fn map_all<T: Scalar, const N: usize, const B: usize>(
+    h: &[[T; B]; N],
+    f: impl Fn(T) -> T + Copy,
+) -> [[T; B]; N] {
+    let mut y = [[T::ZERO; B]; N];
+    for (y_row, h_row) in y.iter_mut().zip(h) {
+        *y_row = map(h_row, f);
+    }
+    y
+}
+
+/// softmax over the units of each sample (each column).
+#[inline(always)]
+pub fn softmax<T: Scalar, const N: usize, const B: usize>(h: &[[T; B]; N]) -> [[T; B]; N] {
+    let mut m = h[0];
+    for row in &h[1..] {
+        for (mb, &v) in m.iter_mut().zip(row) {
+            *mb = mb.max(v);
+        }
+    }
+    let mut y = [[T::ZERO; B]; N];
+    let mut sum = [T::ZERO; B];
+    for (y_row, h_row) in y.iter_mut().zip(h) {
+        for ((yv, &hv), (s, &mb)) in y_row.iter_mut().zip(h_row).zip(sum.iter_mut().zip(&m)) {
+            *yv = (hv - mb).exp();
+            *s += *yv;
+        }
+    }
+    let inv = map(&sum, |s| T::ONE / s);
+    for y_row in &mut y {
+        for (yv, &i) in y_row.iter_mut().zip(&inv) {
+            *yv *= i;
+        }
+    }
+    y
+}

@@ -1,0 +1,95 @@
+//! What the performance work may and may not change: partial sums and
+//! batched evaluation reorder additions, so f32 results may move by
+//! rounding, but stay within 1e-5 (relative) of a plain running-sum
+//! reference; small layers keep `forward`'s exact order.
+
+mod common;
+
+use mlp::network;
+use mlp::rand::RngExt;
+
+network! {
+    struct Mnist<input 784, dense 128 sigmoid, dense 10 softmax, loss ce>;
+    struct Small<input 4, dense 16 tanh, dense 3 softmax, loss ce>;
+    struct Tiny<input 2, dense 2 relu, dense 1 sigmoid, loss bce>;
+    struct Deep<input 16, dense 64 sigmoid, dense 64 tanh, dense 8 linear, loss mse>;
+}
+
+/// Reference forward for `Mnist` with one running sum per dot product, in
+/// f64 libm-free maths (std), rounded to f32 at the end.
+fn reference(net: &Mnist, x: &[f32; 784]) -> [f32; 10] {
+    let mut y1 = [0.0f64; 128];
+    for (i, y) in y1.iter_mut().enumerate() {
+        let mut s = 0.0f64;
+        for j in 0..784 {
+            s += f64::from(net.w1[i][j]) * f64::from(x[j]);
+        }
+        *y = 1.0 / (1.0 + (-(s + f64::from(net.b1[i]))).exp());
+    }
+    let mut h2 = [0.0f64; 10];
+    for (k, h) in h2.iter_mut().enumerate() {
+        let mut s = 0.0f64;
+        for i in 0..128 {
+            s += f64::from(net.w2[k][i]) * y1[i];
+        }
+        *h = s + f64::from(net.b2[k]);
+    }
+    let m = h2.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let e = h2.map(|h| (h - m).exp());
+    let sum: f64 = e.iter().sum();
+    e.map(|v| (v / sum) as f32)
+}
+
+#[test]
+fn wide_layers_stay_within_1e_5_of_running_sums() {
+    let mut rng = common::rng(1);
+    let net: Box<Mnist> = mlp::boxed::new(&mut rng);
+    let mut worst = 0.0f64;
+    for _ in 0..20 {
+        let x: [f32; 784] = core::array::from_fn(|_| rng.random::<f32>());
+        let (got, want) = (net.forward(&x), reference(&net, &x));
+        for (g, w) in got.iter().zip(&want) {
+            worst = worst.max(f64::from((g - w).abs() / w.abs().max(1e-30)));
+        }
+    }
+    assert!(worst < 1e-5, "max relative difference {worst:e}");
+}
+
+#[test]
+fn forward_batch_matches_forward() {
+    let mut rng = common::rng(2);
+    let tiny: Tiny = Tiny::new(&mut rng);
+    let xs: [[f32; 2]; 7] = core::array::from_fn(|_| [rng.random(), rng.random::<f32>() - 0.5]);
+    let batch = tiny.forward_batch(&xs);
+    for (x, y) in xs.iter().zip(&batch) {
+        assert_eq!(*y, tiny.forward(x), "unrolled layers: identical");
+    }
+    let small: Small = Small::new(&mut rng);
+    let xs: [[f32; 4]; 32] =
+        core::array::from_fn(|_| core::array::from_fn(|_| rng.random::<f32>() * 2.0 - 1.0));
+    let batch = small.forward_batch(&xs);
+    for (x, y) in xs.iter().zip(&batch) {
+        assert_eq!(*y, small.forward(x));
+    }
+    let deep: Box<Deep> = mlp::boxed::new(&mut rng);
+    let xs: [[f32; 16]; 9] =
+        core::array::from_fn(|_| core::array::from_fn(|_| rng.random::<f32>()));
+    let batch = deep.forward_batch(&xs);
+    for (x, y) in xs.iter().zip(&batch) {
+        for (a, b) in y.iter().zip(&deep.forward(x)) {
+            assert!((a - b).abs() <= 1e-5 * b.abs().max(1e-3), "{a} vs {b}");
+        }
+    }
+}
+
+#[test]
+fn boxed_networks_are_zeroed_and_initialised_in_place() {
+    let zero: Box<Mnist> = mlp::boxed::zeroed();
+    assert!(zero.w1.iter().flatten().all(|&w| w == 0.0));
+    let mut rng = common::rng(3);
+    let net: Box<Mnist> = mlp::boxed::new(&mut rng);
+    let a = (6.0f32 / (784.0 + 128.0)).sqrt();
+    assert!(net.w1.iter().flatten().all(|w| w.abs() <= a));
+    assert!(net.w1[0][0] != net.w1[0][1]);
+    assert!(net.b1.iter().all(|&b| b == 0.0));
+}
