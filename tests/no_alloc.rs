@@ -41,7 +41,7 @@ fn allocations_during(f: impl FnOnce()) -> usize {
 // One test function, so no other test thread allocates while counting.
 #[test]
 fn hot_paths_never_allocate() {
-    let mut rng = mlp::rand::SeedableRng::seed_from_u64(1);
+    let rng = mlp::rand::SeedableRng::seed_from_u64(1);
     let mut rng: mlp::rand::rngs::SmallRng = rng;
     let mut small = Small::new(&mut rng);
     let mut small_grad = Small::zeroed();

@@ -3,6 +3,9 @@
 //! rounding, but stay within 1e-5 (relative) of a plain running-sum
 //! reference; small layers keep `forward`'s exact order.
 
+// The reference is written as plain index loops on purpose: one running sum.
+#![allow(clippy::needless_range_loop)]
+
 mod common;
 
 use mlp::network;
