@@ -69,8 +69,11 @@ network! {
     #[scalar(f64)] struct Wide<input 30, dense 20 gaussian, dense 10 softmax, loss ce>;
 }
 
-/// `train_step` is exactly `backward` into a zeroed buffer followed by
-/// p −= lr · g for every parameter, bit for bit.
+/// `train_step` is `backward` into a zeroed buffer followed by p −= lr · g
+/// for every parameter. It evaluates the weight update as (lr·δ_i)·y_j
+/// rather than lr·(δ_i·y_j) (one multiply per weight instead of two), so the
+/// two may differ by the rounding of that product: at most 2 ulp of lr·g,
+/// plus 1 ulp of the parameter from the subtraction. Biases are exact.
 fn train_step_is_backward_then_sgd<N, const IN: usize, const OUT: usize>(
     seed: u64,
     kind: common::Targets,
@@ -96,7 +99,16 @@ fn train_step_is_backward_then_sgd<N, const IN: usize, const OUT: usize>(
         let mut stepped = net.clone();
         let loss_s = stepped.train_step(&x, &d, lr);
         assert_eq!(loss_s, loss_b);
-        assert_eq!(stepped, manual);
+        for ((s, m), g) in stepped
+            .params()
+            .iter()
+            .zip(manual.params())
+            .zip(grad.params())
+        {
+            let bound = f64::EPSILON * (2.0 * (lr * g).abs() + m.abs());
+            assert!((s - m).abs() <= bound, "{s} vs {m} (gradient {g})");
+        }
+
         assert_ne!(stepped, net, "the step changed something");
     }
 }

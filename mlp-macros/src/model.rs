@@ -9,7 +9,12 @@ use crate::ast::{Item, Spec};
 use crate::ctxt::Ctxt;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
-use syn::{Attribute, Ident, Lit, Visibility};
+use syn::{Attribute, Ident, Lit, LitInt, Visibility};
+
+/// Layers with at most this many weights are unrolled by default (see
+/// BENCHMARKS.md: past a few hundred weights loops are as fast and compile
+/// in a fraction of the time).
+pub const UNROLL_MAX_WEIGHTS: usize = 256;
 
 /// The largest width accepted for one layer. A 784-wide input or a layer of
 /// a few thousand units is plausible for a network whose weights live in a
@@ -146,6 +151,8 @@ pub struct Network {
     pub vis: Visibility,
     pub ident: Ident,
     pub scalar: Scalar,
+    /// Layers with at most this many weights are unrolled (`#[unroll(..)]`).
+    pub unroll_max: usize,
     pub inputs: Spanned<usize>,
     pub layers: Vec<Layer>,
     pub loss: Option<Spanned<Loss>>,
@@ -180,6 +187,7 @@ impl Network {
 
     pub fn from_ast(cx: &Ctxt, item: &Item) -> Option<Network> {
         let (scalar, attrs) = scalar_from_attrs(cx, &item.attrs);
+        let (unroll_max, attrs) = unroll_from_attrs(cx, attrs);
         let (lt, gt) = (item.lt, item.gt);
         let spec_tokens = quote!(#lt #gt);
         let mut inputs: Option<Spanned<usize>> = None;
@@ -283,6 +291,7 @@ impl Network {
             vis: item.vis.clone(),
             ident: item.ident.clone(),
             scalar,
+            unroll_max,
             inputs,
             layers,
             loss,
@@ -292,6 +301,47 @@ impl Network {
 }
 
 /// Splits `#[scalar(..)]` from the attributes that pass through to the struct.
+/// Splits `#[unroll(always | never | max_weights = N)]` from the rest.
+///
+/// By default layers with at most [`UNROLL_MAX_WEIGHTS`] weights are written
+/// out statement by statement and larger ones become constant-bound loops;
+/// the attribute moves that threshold for the whole network.
+fn unroll_from_attrs(cx: &Ctxt, attrs: Vec<Attribute>) -> (usize, Vec<Attribute>) {
+    const HELP: &str =
+        "help: write `#[unroll(always)]`, `#[unroll(never)]` or `#[unroll(max_weights = 1024)]`";
+    let mut max = UNROLL_MAX_WEIGHTS;
+    let mut rest = Vec::new();
+    for attr in attrs {
+        if !attr.path().is_ident("unroll") {
+            rest.push(attr);
+            continue;
+        }
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("always") {
+                max = usize::MAX;
+            } else if meta.path.is_ident("never") {
+                max = 0;
+            } else if meta.path.is_ident("max_weights") {
+                let lit: LitInt = meta.value()?.parse()?;
+                max = lit.base10_parse()?;
+            } else {
+                return Err(meta.error(format!("unknown unroll setting\n{HELP}")));
+            }
+            Ok(())
+        });
+        if let Err(e) = parsed {
+            let msg = e.to_string();
+            let msg = if msg.contains("help:") {
+                msg
+            } else {
+                format!("{msg}\n{HELP}")
+            };
+            cx.error_at(e.span(), msg);
+        }
+    }
+    (max, rest)
+}
+
 fn scalar_from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> (Scalar, Vec<Attribute>) {
     let mut scalar = Scalar::F32;
     let mut seen = false;

@@ -73,6 +73,13 @@ pub fn sigmoid<T: Scalar>(h: T) -> T {
     // the shortest dependency chain (tiny networks wait on it).
     T::ONE / (T::ONE + (-h).exp())
 }
+/// [`sigmoid`] for a layer too narrow to vectorise (fewer than 4 units):
+/// the same formula through [`Scalar::exp_narrow`], which has the shorter
+/// dependency chain when values are computed one at a time.
+#[inline(always)]
+pub fn sigmoid_narrow<T: Scalar>(h: T) -> T {
+    T::ONE / (T::ONE + (-h).exp_narrow())
+}
 /// f'(h) = y (1 − y) for [`sigmoid`].
 #[inline(always)]
 pub fn sigmoid_df<T: Scalar>(_h: T, y: T) -> T {

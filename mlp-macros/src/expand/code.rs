@@ -5,11 +5,6 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-/// Layers with at most this many weights are fully unrolled; larger ones
-/// are emitted as loops with constant bounds, which keeps compile times
-/// linear in the layer count rather than in the weight count.
-pub const UNROLL_MAX_WEIGHTS: usize = 256;
-
 /// A literal index, `0`, `1`, ...
 pub fn lit(i: usize) -> TokenStream {
     let l = Literal::usize_unsuffixed(i);

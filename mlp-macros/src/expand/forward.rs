@@ -1,14 +1,18 @@
 //! The forward pass: for each layer l, h^l = W^l y^(l-1) + b^l and
 //! y^l = f_l(h^l), as arrays `h{l}` and `y{l}` with `y0` being `x`.
 
-use super::code::{array, name, sum, UNROLL_MAX_WEIGHTS};
+use super::code::{array, name, sum};
 use crate::model::{Activation, Layer, Network};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// Layers with fewer units than this cannot fill a 4-lane vector: their
+/// activations are computed one at a time, where latency decides.
+const NARROW_BELOW: usize = 4;
+
 /// Whether layer `l`'s weights are few enough to unroll.
 pub fn unrolled(net: &Network, l: usize) -> bool {
-    net.width_before(l) * net.layers[l - 1].width.value <= UNROLL_MAX_WEIGHTS
+    net.width_before(l) * net.layers[l - 1].width.value <= net.unroll_max
 }
 
 /// The array feeding layer `l`: `x` for layer 1, else `y{l-1}`.
@@ -74,7 +78,14 @@ fn activation(layer: &Layer, h: &proc_macro2::Ident) -> TokenStream {
     if act == Activation::Softmax {
         return quote!(::mlp::__private::softmax(&#h));
     }
-    // One loop over the layer (runtime `map`), which vectorises.
+    // One loop over the layer (runtime `map`), which vectorises; a layer too
+    // narrow to fill a vector is bound by the latency of each call instead,
+    // and takes the short-chain variant where one exists.
+    let f = if act == Activation::Sigmoid && layer.width.value < NARROW_BELOW {
+        format_ident!("sigmoid_narrow")
+    } else {
+        f
+    };
     quote!(::mlp::__private::map(&#h, ::mlp::__private::#f))
 }
 
