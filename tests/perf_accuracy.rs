@@ -96,3 +96,31 @@ fn boxed_networks_are_zeroed_and_initialised_in_place() {
     assert!(net.w1[0][0] != net.w1[0][1]);
     assert!(net.b1.iter().all(|&b| b == 0.0));
 }
+
+#[test]
+fn large_networks_train_through_fit_on_a_test_thread() {
+    // Fit keeps its gradient buffer and saved weights on the heap, so a
+    // 400 KB network trains on a 2 MB test-thread stack.
+    use mlp::optim::Sgd;
+    use mlp::train::{Control, Data, Fit};
+    let mut rng = common::rng(4);
+    let mut net: Box<Mnist> = mlp::boxed::new(&mut rng);
+    let xs: Vec<[f32; 784]> = (0..4)
+        .map(|_| core::array::from_fn(|_| rng.random::<f32>()))
+        .collect();
+    let ds: Vec<[f32; 10]> = (0..4)
+        .map(|i| core::array::from_fn(|k| if k == i { 1.0 } else { 0.0 }))
+        .collect();
+    let before = mlp::train::mean_loss(&*net, Data::new(&xs, &ds));
+    let summary = Fit::new(Data::new(&xs, &ds))
+        .epochs(5)
+        .batch_size(2)
+        .validation(Data::new(&xs, &ds))
+        .early_stopping(3)
+        .run(&mut *net, &mut Sgd::new(0.1), &mut rng, |_| {
+            Control::Continue
+        })
+        .unwrap();
+    assert_eq!(summary.epochs, 5);
+    assert!(mlp::train::mean_loss(&*net, Data::new(&xs, &ds)) < before);
+}

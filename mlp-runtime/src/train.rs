@@ -395,9 +395,15 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
         #[cfg(feature = "std")]
         let start = std::time::Instant::now();
         let mut order: Vec<usize> = (0..self.train.len()).collect();
-        let mut grad = N::zeroed();
-        let mut epoch_start = net.clone();
-        let mut best = (net.clone(), 0usize, f64::INFINITY);
+        // The gradient buffer and the two saved copies live on the heap: a
+        // 784-128-10 network is 400 KB, three of them would crowd a 2 MB
+        // thread stack. Allocated once per run, never per step.
+        let mut grad = crate::boxed::zeroed::<N>();
+        let mut epoch_start = crate::boxed::zeroed::<N>();
+        epoch_start.params_mut().copy_from_slice(net.params());
+        let mut best_net = crate::boxed::zeroed::<N>();
+        best_net.params_mut().copy_from_slice(net.params());
+        let mut best = (0usize, f64::INFINITY);
         let mut summary = Summary {
             epochs: 0,
             best_epoch: 0,
@@ -406,7 +412,7 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
         };
         let batch = self.batch_size.min(order.len().max(1));
         for epoch in 1..=self.epochs {
-            epoch_start.clone_from(net);
+            epoch_start.params_mut().copy_from_slice(net.params());
             if self.shuffle {
                 shuffle(&mut order, rng);
             }
@@ -414,14 +420,14 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
             for indices in order.chunks(batch) {
                 let loss = batch_gradient(net, self.train, indices, &mut grad);
                 if !loss.is_finite() {
-                    *net = epoch_start;
+                    net.params_mut().copy_from_slice(epoch_start.params());
                     return Err(TrainError::Diverged { epoch });
                 }
                 total += loss.to_f64() * indices.len() as f64;
                 optimizer.step(net, &grad);
             }
             if net.params().iter().any(|p| !p.is_finite()) {
-                *net = epoch_start;
+                net.params_mut().copy_from_slice(epoch_start.params());
                 return Err(TrainError::Diverged { epoch });
             }
             let val_loss = self.validation.map(|v| mean_loss(net, v));
@@ -443,13 +449,14 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
             summary.best_epoch = epoch;
             let mut stop = on_epoch(&report) == Control::Stop;
             if let (Some(patience), Some(v)) = (self.patience, val_loss) {
-                if v < best.2 {
-                    best = (net.clone(), epoch, v);
-                } else if epoch - best.1 >= patience {
+                if v < best.1 {
+                    best_net.params_mut().copy_from_slice(net.params());
+                    best = (epoch, v);
+                } else if epoch - best.0 >= patience {
                     stop = true;
                 }
-                summary.best_epoch = best.1;
-                summary.best_val_loss = Some(best.2);
+                summary.best_epoch = best.0;
+                summary.best_val_loss = Some(best.1);
             } else {
                 summary.best_val_loss = val_loss;
             }
@@ -458,8 +465,8 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
                 break;
             }
         }
-        if self.patience.is_some() && best.1 > 0 {
-            *net = best.0;
+        if self.patience.is_some() && best.0 > 0 {
+            net.params_mut().copy_from_slice(best_net.params());
         }
         Ok(summary)
     }
