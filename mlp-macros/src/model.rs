@@ -203,7 +203,7 @@ impl Network {
                         prev.tokens(),
                         format!(
                             "`loss` must come last, after every dense layer\nhelp: move `{}` to the end of the list",
-                            tokens_text(prev)
+                            prev.tokens()
                         ),
                     );
                     loss_spec = None;
@@ -597,10 +597,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     d[a.len()][b.len()]
-}
-
-fn tokens_text(spec: &Spec) -> String {
-    spec.tokens().to_string()
 }
 
 #[cfg(test)]

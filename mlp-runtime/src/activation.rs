@@ -181,16 +181,24 @@ pub fn softmax<T: Scalar, const N: usize>(h: &[T; N]) -> [T; N] {
     y
 }
 
-/// ln Σ_j e^(h_j), computed as m + ln Σ_j e^(h_j − m) with m = max h: finite
-/// for every finite input.
+/// (m, ln Σ_j e^(h_j − m)) with m = max h, the two parts of log-sum-exp kept
+/// apart so that callers can cancel m against an h_k exactly first.
 #[inline(always)]
-pub fn log_sum_exp<T: Scalar, const N: usize>(h: &[T; N]) -> T {
+pub fn max_and_log_sum<T: Scalar, const N: usize>(h: &[T; N]) -> (T, T) {
     let m = max_of(h);
     let mut sum = T::ZERO;
     for &hi in h {
         sum += (hi - m).exp();
     }
-    m + sum.ln()
+    (m, sum.ln())
+}
+
+/// ln Σ_j e^(h_j), computed as m + ln Σ_j e^(h_j − m) with m = max h: finite
+/// for every finite input.
+#[inline(always)]
+pub fn log_sum_exp<T: Scalar, const N: usize>(h: &[T; N]) -> T {
+    let (m, ln_sum) = max_and_log_sum(h);
+    m + ln_sum
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! finite logits, ±1000 included. The functions taking probabilities are the
 //! textbook forms, kept as references for tests and for users.
 
-use crate::activation::{max_of, softplus};
+use crate::activation::{max_and_log_sum, softplus};
 use crate::Scalar;
 
 /// One output's share of `bce` for a sigmoid output, from its logit:
@@ -39,12 +39,7 @@ pub fn ce_sigmoid_logit<T: Scalar>(h: T, d: T) -> T {
 pub fn ce_softmax_logits<T: Scalar, const N: usize>(h: &[T; N], d: &[T; N]) -> T {
     // lse(h) − h_k = (m − h_k) + ln Σ_j e^(h_j − m) with m = max h: the
     // large terms cancel exactly before the small logarithm is added.
-    let m = max_of(h);
-    let mut sum = T::ZERO;
-    for &hj in h {
-        sum += (hj - m).exp();
-    }
-    let ln_sum = sum.ln();
+    let (m, ln_sum) = max_and_log_sum(h);
     let mut loss = T::ZERO;
     for (&hk, &dk) in h.iter().zip(d) {
         loss += dk * ((m - hk) + ln_sum);

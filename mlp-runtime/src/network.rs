@@ -26,6 +26,16 @@ pub unsafe trait Params: Clone {
     /// Count of all weights and biases.
     const PARAMS: usize;
 
+    /// Checked at compile time wherever the flat view is used: `Self` is
+    /// exactly `PARAMS` scalars, with their alignment (no padding).
+    #[doc(hidden)]
+    const LAYOUT_IS_FLAT: () = {
+        assert!(
+            core::mem::size_of::<Self>() == Self::PARAMS * core::mem::size_of::<Self::Scalar>()
+        );
+        assert!(core::mem::align_of::<Self>() == core::mem::align_of::<Self::Scalar>());
+    };
+
     /// A network whose every weight and bias is zero.
     fn zeroed() -> Self;
 
@@ -37,12 +47,7 @@ pub unsafe trait Params: Clone {
     /// All parameters, in field order.
     #[inline]
     fn params(&self) -> &[Self::Scalar] {
-        const {
-            assert!(
-                core::mem::size_of::<Self>() == Self::PARAMS * core::mem::size_of::<Self::Scalar>()
-            );
-            assert!(core::mem::align_of::<Self>() == core::mem::align_of::<Self::Scalar>());
-        };
+        let () = Self::LAYOUT_IS_FLAT;
         // SAFETY: by the trait's contract `Self` is `PARAMS` contiguous
         // scalars with no padding (sizes checked above at compile time), so
         // the pointer is valid and aligned for `PARAMS` reads of
@@ -55,12 +60,7 @@ pub unsafe trait Params: Clone {
     /// All parameters, in field order, mutably.
     #[inline]
     fn params_mut(&mut self) -> &mut [Self::Scalar] {
-        const {
-            assert!(
-                core::mem::size_of::<Self>() == Self::PARAMS * core::mem::size_of::<Self::Scalar>()
-            );
-            assert!(core::mem::align_of::<Self>() == core::mem::align_of::<Self::Scalar>());
-        };
+        let () = Self::LAYOUT_IS_FLAT;
         // SAFETY: as in `params`; the exclusive borrow of `self` makes the
         // mutable slice unique, and every bit pattern is a valid float, so
         // any write through it leaves `Self` valid.
