@@ -76,13 +76,10 @@
 extern crate std;
 
 pub use mlp_macros::network;
-pub use mlp_runtime::{activation, check, fastmath, init, linalg, loss, optim, rand};
+pub use mlp_runtime::{activation, loss, optim, rand};
 #[cfg(feature = "std")]
-pub use mlp_runtime::{boxed, train};
-pub use mlp_runtime::{ActivationKind, LossKind, Network, Params, Scalar, Trainable};
-
-#[cfg(feature = "std")]
-pub mod data;
+pub use mlp_runtime::{boxed, data, train};
+pub use mlp_runtime::{LossKind, Network, OutputKind, Params, Scalar, Trainable};
 
 #[doc(hidden)]
 pub use mlp_runtime::__private;

@@ -61,6 +61,28 @@ fn stratified_split_keeps_class_proportions() {
 }
 
 #[test]
+fn stratified_split_takes_the_whole_range_of_fractions() {
+    let labels = [0, 0, 1, 1];
+    let mut rng: mlp::rand::rngs::SmallRng = mlp::rand::SeedableRng::seed_from_u64(3);
+    assert_eq!(stratified_split(&labels, 0.0, &mut rng).1.len(), 0);
+    assert_eq!(stratified_split(&labels, 1.0, &mut rng).0.len(), 0);
+}
+
+#[test]
+#[should_panic(expected = "test_fraction must be in [0, 1], got 1.5")]
+fn stratified_split_refuses_a_fraction_above_one() {
+    let mut rng: mlp::rand::rngs::SmallRng = mlp::rand::SeedableRng::seed_from_u64(3);
+    let _ = stratified_split(&[0, 0, 1], 1.5, &mut rng);
+}
+
+#[test]
+#[should_panic(expected = "test_fraction must be in [0, 1], got NaN")]
+fn stratified_split_refuses_nan() {
+    let mut rng: mlp::rand::rngs::SmallRng = mlp::rand::SeedableRng::seed_from_u64(3);
+    let _ = stratified_split(&[0, 0, 1], f64::NAN, &mut rng);
+}
+
+#[test]
 fn standardizer_centres_and_scales() {
     let rows = [[1.0f64, 5.0], [3.0, 5.0]];
     let s = Standardizer::fit(&rows);

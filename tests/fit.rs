@@ -5,7 +5,9 @@ mod common;
 
 use mlp::network;
 use mlp::optim::{Adam, Rprop, Sgd};
-use mlp::train::{batch_gradient, checked_step, Control, Data, Fit, Metric, TrainError};
+use mlp::train::{
+    batch_gradient, checked_step, Control, Data, Fit, Metric, SampleError, StepError, TrainError,
+};
 use mlp::Params;
 
 network! {
@@ -188,9 +190,43 @@ fn divergence_stops_and_restores_finite_weights() {
     // The single-step form undoes a step that would leave non-finite weights.
     let mut net = Reg::new(&mut common::rng(13));
     let before = net.clone();
-    assert!(matches!(
-        checked_step(&mut net, &[1.0], &[1e300], 1e10),
-        Err(TrainError::Diverged { .. })
-    ));
+    let err = checked_step(&mut net, &[1.0], &[1e300], 1e10).unwrap_err();
+    assert_eq!(err, StepError::Diverged);
+    assert_eq!(
+        err.to_string(),
+        "the step made the loss or a weight non-finite and was undone (try a lower learning rate)"
+    );
     assert_eq!(net, before);
+}
+
+#[test]
+fn checked_step_names_the_samples_problem() {
+    let mut net = Reg::new(&mut common::rng(14));
+    let before = net.clone();
+    let err = checked_step(&mut net, &[f64::NAN], &[1.0], 0.1).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StepError::Sample(SampleError::NonFiniteInput { index: 0, .. })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "invalid sample: input 0 is NaN, not a finite number"
+    );
+    assert_eq!(net, before);
+}
+
+#[test]
+#[should_panic(expected = "Fit::batch_size: a batch needs at least 1 sample")]
+fn a_batch_of_zero_samples_is_refused() {
+    let xs = [[0.0]];
+    let _ = Fit::new(Data::new(&xs, &xs)).batch_size(0);
+}
+
+#[test]
+#[should_panic(expected = "Data::new: 2 inputs but 1 targets")]
+fn inputs_and_targets_must_pair_up() {
+    let _ = Data::new(&[[0.0], [1.0]], &[[0.0]]);
 }

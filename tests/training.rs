@@ -28,7 +28,11 @@ fn extreme_logits_give_exact_finite_losses() {
         "{tiny:e}"
     );
     // Textbook form overflows: ln(1 − 1) = −inf.
-    assert!(mlp::loss::bce(&[mlp::activation::sigmoid(500.0f64)], &[0.0]).is_infinite());
+    assert!(mlp::loss::bce(
+        &[<mlp::activation::Sigmoid as mlp::activation::Elementwise>::f(500.0f64)],
+        &[0.0]
+    )
+    .is_infinite());
     // δ = y − d: gradient of b is exactly σ(500) − 0 = 1.
     let mut grad = LogitBce::zeroed();
     assert_eq!(net.backward(&[500.0], &[0.0], &mut grad), 500.0);
@@ -43,9 +47,11 @@ fn extreme_logits_give_exact_finite_losses() {
     net.backward(&[500.0], &[0.0, 1.0], &mut grad);
     // δ = y − d = (1, −1).
     assert_eq!(grad.b1, [1.0, -1.0]);
-    assert!(
-        mlp::loss::ce(&mlp::activation::softmax(&[500.0f64, -500.0]), &[0.0, 1.0]).is_infinite()
-    );
+    assert!(mlp::loss::ce(
+        &<mlp::activation::Softmax as mlp::activation::Activation>::layer(&[500.0f64, -500.0]),
+        &[0.0, 1.0]
+    )
+    .is_infinite());
 }
 
 #[test]

@@ -16,6 +16,18 @@ use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Ident, Token, Visibility};
 
+/// The words that start a spec: the language's only keywords.
+pub mod kw {
+    /// `input N`
+    pub const INPUT: &str = "input";
+    /// `dense N activation`
+    pub const DENSE: &str = "dense";
+    /// `loss name`
+    pub const LOSS: &str = "loss";
+    /// All of them, for suggestions.
+    pub const ALL: [&str; 3] = [INPUT, DENSE, LOSS];
+}
+
 /// Everything inside `network! { ... }`.
 pub struct Input {
     pub items: Vec<Item>,
@@ -41,6 +53,11 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// Whether the spec starts with keyword `kw`.
+    pub fn is(&self, kw: &str) -> bool {
+        self.kind == kw
+    }
+
     /// The spec's tokens, for spanning an error over all of it.
     pub fn tokens(&self) -> TokenStream {
         let mut ts = TokenStream::from(TokenTree::Ident(self.kind.clone()));

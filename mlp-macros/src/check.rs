@@ -1,16 +1,79 @@
-//! Rules about the network as a whole, one function each (after
+//! Rules over the declaration as a whole, one function each (after
 //! serde_derive's `internals/check.rs`). None stops the others: every
 //! mistake of a declaration is reported in one build.
 
+use crate::ast::{kw, Item, Spec};
 use crate::ctxt::Ctxt;
 use crate::model::{Activation, Network, MAX_PARAMS, MAX_WIDTH};
-use crate::rules;
+use crate::rules::{self, Rule};
 
-pub fn check(cx: &Ctxt, net: &Network) {
+/// A network that passed every rule, with its output rule decided: what
+/// the expansion works from.
+pub struct Checked {
+    pub net: Network,
+    /// `Some` exactly when the network was declared with a loss.
+    pub rule: Option<Rule>,
+}
+
+/// The rules on the order of the specs, which hold whether or not the
+/// network could be resolved.
+pub fn check_order(cx: &Ctxt, item: &Item) {
+    check_input_first(cx, &item.specs);
+    check_single(cx, &item.specs, kw::INPUT, "`input` is declared more than once\nhelp: a network has exactly one `input N`, first in the list");
+    check_loss_last(cx, &item.specs);
+    check_single(
+        cx,
+        &item.specs,
+        kw::LOSS,
+        "`loss` is declared more than once\nhelp: a network has at most one loss, last in the list",
+    );
+}
+
+/// The rules on a resolved network. Returns the output layer's rule when
+/// the network has a loss and every rule holds: the one place the
+/// (activation, loss) pair is decided.
+pub fn check(cx: &Ctxt, net: &Network) -> Option<Rule> {
     check_sizes(cx, net);
     check_softmax_placement(cx, net);
     check_trainable_hidden(cx, net);
-    check_loss_fits_output(cx, net);
+    check_loss_fits_output(cx, net)
+}
+
+/// `input` comes first: the list reads in the direction data flows.
+fn check_input_first(cx: &Ctxt, specs: &[Spec]) {
+    if let Some(pos) = specs.iter().position(|s| s.is(kw::INPUT)) {
+        if pos != 0 {
+            cx.error_spanned_by(
+                specs[pos].tokens(),
+                "`input` must come first\nhelp: move `input N` to the start of the list",
+            );
+        }
+    }
+}
+
+/// `input` and `loss` appear at most once: a network has one of each.
+fn check_single(cx: &Ctxt, specs: &[Spec], keyword: &str, msg: &str) {
+    for spec in specs.iter().filter(|s| s.is(keyword)).skip(1) {
+        cx.error_spanned_by(spec.tokens(), msg);
+    }
+}
+
+/// `loss` comes last: it applies to the output of the final layer.
+fn check_loss_last(cx: &Ctxt, specs: &[Spec]) {
+    let mut pending: Option<&Spec> = None;
+    for spec in specs {
+        if spec.is(kw::LOSS) {
+            pending = Some(spec);
+        } else if let Some(loss) = pending.take() {
+            cx.error_spanned_by(
+                loss.tokens(),
+                format!(
+                    "`loss` must come last, after every dense layer\nhelp: move `{}` to the end of the list",
+                    loss.tokens()
+                ),
+            );
+        }
+    }
 }
 
 /// Sizes are at least 1 (a layer of zero units computes nothing and breaks
@@ -72,28 +135,27 @@ fn check_trainable_hidden(cx: &Ctxt, net: &Network) {
         return;
     }
     for layer in &net.layers[..net.layers.len() - 1] {
-        let act = layer.activation.value;
-        if matches!(act, Activation::Step | Activation::Sign) {
-            let e = rules::threshold(act);
-            cx.error_at(
-                layer.activation.span,
-                format!("{}\nhelp: {}", e.message, e.help),
-            );
+        if let Some(e) = rules::untrainable(layer.activation.value) {
+            cx.error_at(layer.activation.span, e);
         }
     }
 }
 
 /// The output activation and the loss must form a pair in `rules.rs`.
-fn check_loss_fits_output(cx: &Ctxt, net: &Network) {
-    let Some(loss) = net.loss else { return };
+fn check_loss_fits_output(cx: &Ctxt, net: &Network) -> Option<Rule> {
+    let loss = net.loss?;
     let act = net.output().activation;
-    if let Err(e) = rules::output_rule(act.value, loss.value) {
-        // Threshold activations are the activation's fault; the rest the loss's.
-        let span = if matches!(act.value, Activation::Step | Activation::Sign) {
-            act.span
-        } else {
-            loss.span
-        };
-        cx.error_at(span, format!("{}\nhelp: {}", e.message, e.help));
+    match rules::output_rule(act.value, loss.value) {
+        Ok(rule) => Some(rule),
+        Err(e) => {
+            // Threshold activations are the activation's fault; the rest the loss's.
+            let span = if rules::untrainable(act.value).is_some() {
+                act.span
+            } else {
+                loss.span
+            };
+            cx.error_at(span, e);
+            None
+        }
     }
 }

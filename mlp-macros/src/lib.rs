@@ -1,13 +1,16 @@
 //! The `network!` proc macro of the `mlp` crate. Use it through `mlp`, which
 //! also provides the runtime the generated code calls.
 //!
-//! One stage per module: `ast` (parse) -> `model` (resolve names and sizes,
-//! with spans) -> `check` (rules over the whole network, with `rules`, the
-//! table of (activation, loss) pairs) -> `expand` (emit), or `fallback` when
-//! any stage reported an error. Every stage is a plain function over
-//! `proc_macro2` types, so unit tests call them directly.
+//! One stage per module: `ast` (parse) -> `resolve` (names and sizes into
+//! the `model`, with spans; `attrs` for the declaration's attributes,
+//! `suggest` for help lines) -> `check` (rules over the whole declaration,
+//! with `rules`, the table of (activation, loss) pairs) -> `expand` (emit),
+//! or `fallback` when any stage reported an error. Every stage is a plain
+//! function over `proc_macro2` types, so unit tests call them directly.
+//! ARCHITECTURE.md at the repository root says which file owns which fact.
 
 mod ast;
+mod attrs;
 mod check;
 mod ctxt;
 mod expand;
@@ -15,7 +18,9 @@ mod fallback;
 mod model;
 #[cfg(test)]
 mod proptest;
+mod resolve;
 mod rules;
+mod suggest;
 
 use proc_macro2::TokenStream;
 
@@ -25,7 +30,7 @@ pub fn network(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand_all(input.into()).into()
 }
 
-/// parse -> model -> check -> expand, for every item of the invocation.
+/// parse -> resolve -> check -> expand, for every item of the invocation.
 fn expand_all(input: TokenStream) -> TokenStream {
     match syn::parse2::<ast::Input>(input) {
         Ok(parsed) => parsed.items.iter().map(expand_item).collect(),
@@ -35,22 +40,27 @@ fn expand_all(input: TokenStream) -> TokenStream {
 
 fn expand_item(item: &ast::Item) -> TokenStream {
     match validate(item) {
-        Ok(net) => expand::network(&net),
+        Ok(checked) => expand::network(&checked),
         Err(err) => fallback::expand(item, &err),
     }
 }
 
-/// The model and check stages: a network that can be expanded, or every
-/// error found in the declaration.
-fn validate(item: &ast::Item) -> syn::Result<model::Network> {
+/// The resolve and check stages: a checked network ready to expand, or
+/// every error found in the declaration.
+fn validate(item: &ast::Item) -> syn::Result<check::Checked> {
     let cx = ctxt::Ctxt::new();
-    let net = model::Network::from_ast(&cx, item);
-    if let Some(net) = &net {
-        check::check(&cx, net);
-    }
+    check::check_order(&cx, item);
+    let net = resolve::network(&cx, item);
+    let rule = net.as_ref().and_then(|net| check::check(&cx, net));
     cx.check()?;
-    // `from_ast` returns `None` only after reporting an error.
-    net.ok_or_else(|| syn::Error::new(item.ident.span(), "invalid network declaration"))
+    // `resolve::network` returns `None` only after reporting an error.
+    match net {
+        Some(net) => Ok(check::Checked { net, rule }),
+        None => Err(syn::Error::new(
+            item.ident.span(),
+            "invalid network declaration",
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -156,35 +166,149 @@ mod tests {
         }
     }
 
-    #[test]
-    fn expansion_of_xor_is_straight_line() {
-        let out =
-            expand_all(quote!(pub struct Xor<input 2, dense 2 relu, dense 1 sigmoid, loss bce>;))
-                .to_string();
-        assert!(!out.contains("compile_error"), "{out}");
-        assert!(!out.contains("for __i"), "small layers are unrolled: {out}");
-        assert!(
-            out.contains("self . w1 [0] [0] * x [0] + self . w1 [0] [1] * x [1]"),
-            "{out}"
-        );
-        assert!(
-            out.contains("y2 [0] - d [0]"),
-            "fused sigmoid+bce delta: {out}"
-        );
-        assert!(out.contains("bce_logit (h2 [0] , d [0])"), "{out}");
+    /// The expansion of `tokens`, parsed back as Rust.
+    fn expanded(tokens: TokenStream) -> syn::File {
+        let out = expand_all(tokens);
+        syn::parse2(out.clone()).unwrap_or_else(|e| panic!("not Rust: {e}\n{out}"))
+    }
+
+    /// The body of the generated method `name`.
+    fn method<'a>(file: &'a syn::File, name: &str) -> &'a syn::Block {
+        for item in &file.items {
+            let syn::Item::Impl(imp) = item else { continue };
+            if imp.trait_.is_some() {
+                continue;
+            }
+            for it in &imp.items {
+                if let syn::ImplItem::Fn(f) = it {
+                    if f.sig.ident == name {
+                        return &f.block;
+                    }
+                }
+            }
+        }
+        panic!("no method `{name}`")
+    }
+
+    /// Counts `for` loops and finds the initialiser of `let {local} = ..`.
+    #[derive(Default)]
+    struct Scan {
+        loops: usize,
+        local: Option<(String, Option<syn::Expr>)>,
+    }
+
+    impl<'ast> syn::visit::Visit<'ast> for Scan {
+        fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
+            self.loops += 1;
+            syn::visit::visit_expr_for_loop(self, e);
+        }
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            if let (Some((want, found)), syn::Pat::Type(p)) = (&mut self.local, &l.pat) {
+                if matches!(&*p.pat, syn::Pat::Ident(i) if i.ident == want.as_str()) {
+                    *found = l.init.as_ref().map(|i| (*i.expr).clone());
+                }
+            }
+            syn::visit::visit_local(self, l);
+        }
+    }
+
+    fn scan(block: &syn::Block, local: &str) -> Scan {
+        let mut s = Scan {
+            loops: 0,
+            local: Some((local.to_owned(), None)),
+        };
+        syn::visit::Visit::visit_block(&mut s, block);
+        s
     }
 
     #[test]
-    fn large_layers_become_loops() {
-        let out = expand_all(
-            quote!(struct Big<input 784, dense 128 sigmoid, dense 10 softmax, loss ce>;),
-        )
-        .to_string();
-        assert!(out.contains("for __i in 0 .. 128"), "{out}");
+    fn small_networks_are_straight_line_code() {
+        let file =
+            expanded(quote!(pub struct Xor<input 2, dense 2 relu, dense 1 sigmoid, loss bce>;));
+        for name in ["forward", "loss", "backward", "train_step"] {
+            assert_eq!(
+                scan(method(&file, name), "").loops,
+                0,
+                "`{name}` has a loop"
+            );
+        }
+        // Layer 1's pre-activations are written out, one sum per unit.
+        let h1 = scan(method(&file, "forward"), "h1")
+            .local
+            .unwrap()
+            .1
+            .unwrap();
+        let want: syn::Expr = syn::parse_quote!([
+            self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
+            self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1]
+        ]);
+        assert_eq!(h1, want);
+        // sigmoid + bce: the fused δ, with no derivative call.
+        let delta2 = scan(method(&file, "backward"), "delta2")
+            .local
+            .unwrap()
+            .1
+            .unwrap();
+        assert_eq!(delta2, syn::parse_quote!([y2[0] - d[0]]));
+    }
+
+    #[test]
+    fn mse_over_two_outputs_drops_the_unit_factor() {
+        let file = expanded(quote!(struct R<input 1, dense 2 linear, loss mse>;));
+        let delta = scan(method(&file, "backward"), "delta1")
+            .local
+            .unwrap()
+            .1
+            .unwrap();
+        let text = quote!(#delta).to_string();
+        assert!(!text.contains("1.0 *") && !text.contains("1f64"), "{text}");
+        let file = expanded(quote!(struct R<input 1, dense 4 linear, loss mse>;));
+        let delta = scan(method(&file, "backward"), "delta1")
+            .local
+            .unwrap()
+            .1
+            .unwrap();
+        let syn::Expr::Array(a) = delta else {
+            panic!("an array")
+        };
+        let first: syn::Expr = syn::parse_quote!(
+            0.5 * (y1[0] - d[0])
+                * <::mlp::__private::Linear as ::mlp::__private::Elementwise>::df(h1[0], y1[0])
+        );
+        assert_eq!(a.elems[0], first);
+    }
+
+    #[test]
+    fn large_layers_become_loops_and_stay_small() {
+        let tokens = quote!(struct Big<input 784, dense 128 sigmoid, dense 10 softmax, loss ce>;);
+        let size = expand_all(tokens.clone()).to_string().len();
+        assert!(size < 40_000, "expansion stays small: {size} bytes");
+        let file = expanded(tokens);
+        assert!(scan(method(&file, "forward"), "").loops >= 1);
+        assert!(scan(method(&file, "train_step"), "").loops >= 4);
+    }
+
+    /// The full expansion of one small network, pretty-printed, so that any
+    /// change to generated code shows in review. After an intended change:
+    /// `UPDATE_SNAPSHOTS=1 cargo test -p mlp-macros`, then read the diff.
+    #[test]
+    fn expansion_snapshot() {
+        let file = expanded(quote! {
+            /// Learns XOR.
+            pub struct Xor<input 2, dense 2 relu, dense 1 sigmoid, loss bce>;
+        });
+        let text = prettyplease::unparse(&file);
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/snapshots/xor.expanded.rs"
+        );
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(path, &text).expect("write snapshot");
+        }
+        let stored = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
-            out.len() < 40_000,
-            "expansion stays small: {} bytes",
-            out.len()
+            stored == text,
+            "the expansion differs from {path}; rerun with UPDATE_SNAPSHOTS=1 and review the diff.\nnew expansion:\n{text}"
         );
     }
 }

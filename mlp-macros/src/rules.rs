@@ -1,9 +1,65 @@
 //! Every (output activation, loss) pair in one table: how its loss is
-//! computed and which closed form its output δ = ∂L/∂h takes, or why the
-//! pair cannot train. `check.rs` reports the `Invalid` arms; the emitters in
-//! `expand/` turn the other arms into code.
+//! computed, which closed form its output δ = ∂L/∂h takes, or why the pair
+//! cannot train. `check.rs` reports the errors and hands the chosen `Rule`
+//! to `expand/`, which turns it into code without asking the pair again.
 
 use crate::model::{Activation, Loss};
+use std::fmt;
+
+/// The per-sample loss: a function of mlp-runtime's `loss` module applied
+/// to the output layer's pre-activations (`h`, the logits) or its
+/// activations (`y`), and the target `d`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct LossFn {
+    /// The runtime function, `fn(&[T; K], &[T; K]) -> T`.
+    pub runtime: &'static str,
+    /// Whether it reads `y` (else `h`).
+    pub of_outputs: bool,
+}
+
+/// Σ_k softplus(h_k) − d_k h_k: bce from logits, finite for any h.
+const BCE_LOGITS: LossFn = logits("bce_logits");
+/// Σ_k d_k softplus(−h_k): ce on sigmoid outputs from logits.
+const CE_SIGMOID_LOGITS: LossFn = logits("ce_sigmoid_logits");
+/// Σ_k d_k (lse(h) − h_k): ce on softmax outputs via log-sum-exp.
+const CE_SOFTMAX_LOGITS: LossFn = logits("ce_softmax_logits");
+/// (1/K) Σ_k (y_k − d_k)².
+const MSE: LossFn = outputs("mse");
+/// ½ Σ_k (y_k − d_k)².
+const SSE: LossFn = outputs("sse");
+
+const fn logits(runtime: &'static str) -> LossFn {
+    LossFn {
+        runtime,
+        of_outputs: false,
+    }
+}
+const fn outputs(runtime: &'static str) -> LossFn {
+    LossFn {
+        runtime,
+        of_outputs: true,
+    }
+}
+
+/// ∂L/∂y_k = c·(y_k − d_k) of a squared loss over K outputs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GradY {
+    /// `sse`: c = 1.
+    Sse,
+    /// `mse`: c = 2/K.
+    Mse,
+}
+
+impl GradY {
+    /// The factor c for `k` outputs.
+    pub fn scale(self, k: usize) -> f64 {
+        match self {
+            GradY::Sse => 1.0,
+            // Widths are bounded by MAX_WIDTH, so the conversion is exact.
+            GradY::Mse => 2.0 / k as f64,
+        }
+    }
+}
 
 /// How the output layer's δ_k = ∂L/∂h_k is computed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -15,31 +71,25 @@ pub enum Delta {
     /// δ_k = −d_k (1 − y_k). sigmoid+ce: −d/y · y(1 − y).
     SigmoidCe,
     /// δ_k = g_k · f'(h_k), g = ∂L/∂y (squared losses, element-wise f).
-    Chain,
+    Chain(GradY),
     /// δ_i = y_i (g_i − Σ_j g_j y_j): g through the softmax Jacobian
     /// ∂y_j/∂h_i = y_j (δ_ij − y_i) (squared losses on softmax outputs).
-    SoftmaxJacobian,
+    SoftmaxJacobian(GradY),
 }
 
-/// How the per-sample loss is computed.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Value {
-    /// Σ_k softplus(h_k) − d_k h_k: bce from logits, finite for any h.
-    BceLogit,
-    /// Σ_k d_k softplus(−h_k): ce on sigmoid outputs from logits.
-    CeSigmoidLogit,
-    /// Σ_k d_k (lse(h) − h_k): ce on softmax outputs via log-sum-exp.
-    CeSoftmaxLogits,
-    /// (1/K) Σ_k (y_k − d_k)², with g_k = (2/K)(y_k − d_k).
-    Mse,
-    /// ½ Σ_k (y_k − d_k)², with g_k = y_k − d_k.
-    Sse,
-}
-
+/// A pair that trains: its loss and its output δ.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Rule {
-    pub value: Value,
+    pub loss: LossFn,
     pub delta: Delta,
+}
+
+impl Rule {
+    /// Whether computing the loss needs the output activations `y`; the
+    /// logit-based losses need only `h`, so `loss()` skips the activation.
+    pub fn loss_needs_y(self) -> bool {
+        self.loss.of_outputs
+    }
 }
 
 /// Why a pair cannot train: the problem, and what to write instead.
@@ -48,20 +98,26 @@ pub struct Invalid {
     pub help: String,
 }
 
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\nhelp: {}", self.message, self.help)
+    }
+}
+
 /// The table. One arm per case; see the module docs.
 pub fn output_rule(act: Activation, loss: Loss) -> Result<Rule, Invalid> {
     use Activation as A;
     use Loss as L;
-    let rule = |value, delta| Ok(Rule { value, delta });
+    let rule = |loss, delta| Ok(Rule { loss, delta });
     match (act, loss) {
         (A::Step | A::Sign, _) => Err(threshold(act)),
-        (A::Sigmoid, L::Bce) => rule(Value::BceLogit, Delta::YMinusD),
-        (A::Softmax, L::Ce) => rule(Value::CeSoftmaxLogits, Delta::YMinusD),
-        (A::Sigmoid, L::Ce) => rule(Value::CeSigmoidLogit, Delta::SigmoidCe),
-        (A::Softmax, L::Mse) => rule(Value::Mse, Delta::SoftmaxJacobian),
-        (A::Softmax, L::Sse) => rule(Value::Sse, Delta::SoftmaxJacobian),
-        (_, L::Mse) => rule(Value::Mse, Delta::Chain),
-        (_, L::Sse) => rule(Value::Sse, Delta::Chain),
+        (A::Sigmoid, L::Bce) => rule(BCE_LOGITS, Delta::YMinusD),
+        (A::Softmax, L::Ce) => rule(CE_SOFTMAX_LOGITS, Delta::YMinusD),
+        (A::Sigmoid, L::Ce) => rule(CE_SIGMOID_LOGITS, Delta::SigmoidCe),
+        (A::Softmax, L::Mse) => rule(MSE, Delta::SoftmaxJacobian(GradY::Mse)),
+        (A::Softmax, L::Sse) => rule(SSE, Delta::SoftmaxJacobian(GradY::Sse)),
+        (_, L::Mse) => rule(MSE, Delta::Chain(GradY::Mse)),
+        (_, L::Sse) => rule(SSE, Delta::Chain(GradY::Sse)),
         (A::Softmax, L::Bce) => Err(Invalid {
             message: "`bce` cannot train a `softmax` output: softmax outputs sum to 1, so they are not independent probabilities".into(),
             help: "use `loss ce` with `softmax` outputs, or `sigmoid` outputs with `loss bce`".into(),
@@ -70,7 +126,7 @@ pub fn output_rule(act: Activation, loss: Loss) -> Result<Rule, Invalid> {
             message: format!(
                 "`bce` needs outputs in (0, 1), but `{}` outputs range over {}, where ln y or ln(1 - y) is undefined",
                 act.name(),
-                act.range()
+                act.row().range
             ),
             help: "use `sigmoid` on the output layer with `loss bce`, or a squared loss (`mse`, `sse`)".into(),
         }),
@@ -78,15 +134,20 @@ pub fn output_rule(act: Activation, loss: Loss) -> Result<Rule, Invalid> {
             message: format!(
                 "`ce` needs outputs that are probabilities, but `{}` outputs range over {}, where ln y is undefined or -d ln y has no minimum",
                 act.name(),
-                act.range()
+                act.row().range
             ),
             help: "use `softmax` (one class per output) or `sigmoid` on the output layer with `loss ce`, or a squared loss (`mse`, `sse`)".into(),
         }),
     }
 }
 
+/// Why an activation cannot sit anywhere in a network with a loss, if so.
+pub fn untrainable(act: Activation) -> Option<Invalid> {
+    matches!(act, Activation::Step | Activation::Sign).then(|| threshold(act))
+}
+
 /// The reason `step` and `sign` cannot be trained, wherever they appear.
-pub fn threshold(act: Activation) -> Invalid {
+fn threshold(act: Activation) -> Invalid {
     let smooth = if act == Activation::Step {
         "`sigmoid`"
     } else {
@@ -106,42 +167,63 @@ pub fn threshold(act: Activation) -> Invalid {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{ACTIVATIONS, LOSSES};
 
-    #[test]
-    fn fused_pairs_use_y_minus_d() {
-        assert_eq!(
-            output_rule(Activation::Sigmoid, Loss::Bce)
-                .ok()
-                .map(|r| r.delta),
-            Some(Delta::YMinusD)
-        );
-        assert_eq!(
-            output_rule(Activation::Softmax, Loss::Ce)
-                .ok()
-                .map(|r| r.delta),
-            Some(Delta::YMinusD)
-        );
-        assert_eq!(
-            output_rule(Activation::Sigmoid, Loss::Ce)
-                .ok()
-                .map(|r| r.delta),
-            Some(Delta::SigmoidCe)
-        );
+    /// The pairs DESIGN.md allows, written out independently of the table.
+    fn allowed(act: &str, loss: &str) -> bool {
+        match loss {
+            "mse" | "sse" => !matches!(act, "step" | "sign"),
+            "bce" => act == "sigmoid",
+            "ce" => matches!(act, "sigmoid" | "softmax"),
+            _ => unreachable!(),
+        }
     }
 
     #[test]
-    fn every_pair_has_exactly_one_answer() {
-        let mut valid = 0;
-        for &(_, act) in Activation::NAMES {
-            for &(_, loss) in Loss::NAMES {
-                match output_rule(act, loss) {
-                    Ok(_) => valid += 1,
-                    Err(e) => assert!(!e.message.is_empty() && !e.help.is_empty()),
+    fn the_table_allows_exactly_the_contracts_pairs() {
+        for act in ACTIVATIONS {
+            for loss in LOSSES {
+                let (a, l) = (act.names[0], loss.name);
+                match output_rule(act.activation, loss.loss) {
+                    Ok(_) => assert!(allowed(a, l), "{a} + {l} must be rejected"),
+                    Err(e) => {
+                        assert!(!allowed(a, l), "{a} + {l} must train: {e}");
+                        // The message names what is wrong with this pair.
+                        let text = e.to_string();
+                        assert!(
+                            text.contains(&format!("`{a}`")) || text.contains(&format!("`{l}`")),
+                            "{text}"
+                        );
+                        assert!(text.contains("\nhelp: "), "{text}");
+                    }
                 }
             }
         }
-        // 11 names (logistic = sigmoid), minus step/sign: 9 names x (mse, sse)
-        // + sigmoid/logistic x (bce, ce) + softmax x ce.
-        assert_eq!(valid, 9 * 2 + 2 * 2 + 1);
+    }
+
+    #[test]
+    fn fused_pairs_use_y_minus_d_and_logit_losses() {
+        for (act, loss) in [
+            (Activation::Sigmoid, Loss::Bce),
+            (Activation::Softmax, Loss::Ce),
+        ] {
+            let rule = output_rule(act, loss).ok().unwrap();
+            assert_eq!(rule.delta, Delta::YMinusD);
+            assert!(!rule.loss_needs_y(), "computed from logits");
+        }
+        let rule = output_rule(Activation::Sigmoid, Loss::Ce).ok().unwrap();
+        assert_eq!(rule.delta, Delta::SigmoidCe);
+        let rule = output_rule(Activation::Tanh, Loss::Mse).ok().unwrap();
+        assert_eq!(rule.delta, Delta::Chain(GradY::Mse));
+        assert!(rule.loss_needs_y());
+        assert_eq!(GradY::Mse.scale(4), 0.5);
+    }
+
+    #[test]
+    fn thresholds_are_untrainable_everywhere() {
+        for act in ACTIVATIONS {
+            let untrainable = untrainable(act.activation).is_some();
+            assert_eq!(untrainable, matches!(act.names[0], "step" | "sign"));
+        }
     }
 }

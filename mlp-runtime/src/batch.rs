@@ -5,7 +5,6 @@
 //! added in the same order as `forward` does, so results are identical to
 //! `forward`'s sample by sample; wide layers differ by rounding only.
 
-use crate::activation::map;
 use crate::Scalar;
 
 /// `[[T; N]; B]` (sample-major, as users hold data) to `[[T; B]; N]`.
@@ -20,7 +19,7 @@ pub fn transpose<T: Scalar, const R: usize, const C: usize>(m: &[[T; C]; R]) -> 
     t
 }
 
-/// h[i][b] = (Σ_j w[i][j] · x[j][b]) + bias[i], the sum in index order.
+/// `h[i][b] = (Σ_j w[i][j] · x[j][b]) + bias[i]`, the sum in index order.
 #[inline(always)]
 pub fn dense<T: Scalar, const I: usize, const O: usize, const B: usize>(
     w: &[[T; I]; O],
@@ -39,43 +38,4 @@ pub fn dense<T: Scalar, const I: usize, const O: usize, const B: usize>(
         }
     }
     h
-}
-
-/// f applied to every element.
-#[inline(always)]
-pub fn map_all<T: Scalar, const N: usize, const B: usize>(
-    h: &[[T; B]; N],
-    f: impl Fn(T) -> T + Copy,
-) -> [[T; B]; N] {
-    let mut y = [[T::ZERO; B]; N];
-    for (y_row, h_row) in y.iter_mut().zip(h) {
-        *y_row = map(h_row, f);
-    }
-    y
-}
-
-/// softmax over the units of each sample (each column).
-#[inline(always)]
-pub fn softmax<T: Scalar, const N: usize, const B: usize>(h: &[[T; B]; N]) -> [[T; B]; N] {
-    let mut m = h[0];
-    for row in &h[1..] {
-        for (mb, &v) in m.iter_mut().zip(row) {
-            *mb = mb.max(v);
-        }
-    }
-    let mut y = [[T::ZERO; B]; N];
-    let mut sum = [T::ZERO; B];
-    for (y_row, h_row) in y.iter_mut().zip(h) {
-        for ((yv, &hv), (s, &mb)) in y_row.iter_mut().zip(h_row).zip(sum.iter_mut().zip(&m)) {
-            *yv = (hv - mb).exp();
-            *s += *yv;
-        }
-    }
-    let inv = map(&sum, |s| T::ONE / s);
-    for y_row in &mut y {
-        for (yv, &i) in y_row.iter_mut().zip(&inv) {
-            *yv *= i;
-        }
-    }
-    y
 }

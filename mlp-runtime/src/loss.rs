@@ -7,36 +7,78 @@
 //! | `bce` | −Σ_k [d_k ln y_k + (1 − d_k) ln(1 − y_k)]         |
 //! | `ce`  | −Σ_k d_k ln y_k                                   |
 //!
-//! Generated code never evaluates `ln y` on a probability: `bce` and `ce`
-//! are computed from the output layer's pre-activations `h` (the logits),
-//! through softplus and log-sum-exp, so the loss is finite and exact for any
-//! finite logits, ±1000 included. The functions taking probabilities are the
-//! textbook forms, kept as references for tests and for users.
+//! Generated code calls the functions of this module: the squared losses
+//! on the outputs `y`, and `bce` and `ce` on the output layer's
+//! pre-activations `h` (the logits), through softplus and log-sum-exp, so
+//! the loss is finite and exact for any finite logits, ±1000 included.
+//! [`bce`] and [`ce`] on probabilities are the textbook forms, kept as
+//! references for tests and for users.
+//!
+//! ```
+//! use mlp_runtime::loss::{bce, bce_logits, mse};
+//!
+//! assert_eq!(mse(&[1.0f64, 2.0], &[0.0, 0.0]), 2.5);
+//! // The same bce from a probability and from its logit, ln 2 at h = 0:
+//! let from_logit = bce_logits(&[0.0f64], &[1.0]);
+//! assert!((from_logit - bce(&[0.5], &[1.0])).abs() < 1e-15);
+//! ```
 
-use crate::activation::{max_and_log_sum, softplus};
+use crate::activation::{max_and_log_sum, Elementwise, Softplus};
 use crate::Scalar;
 
-/// One output's share of `bce` for a sigmoid output, from its logit:
-/// −[d ln σ(h) + (1 − d) ln(1 − σ(h))] = softplus(h) − d·h.
+/// `mse`: (1/K) Σ_k (y_k − d_k)².
 #[inline(always)]
-pub fn bce_logit<T: Scalar>(h: T, d: T) -> T {
-    // softplus(h) = max(h, 0) + ln(1 + e^−|h|); the exactly cancelling part
-    // is subtracted first, so a confident right answer (h = 500, d = 1)
-    // gives ln(1 + e^−500) ≈ e^−500 rather than (500 + e^−500) − 500 = 0.
-    (h.max(T::ZERO) - d * h) + (-h.abs()).exp().ln_1p()
+pub fn mse<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
+    squared_error(y, d) / T::from_f64(K as f64)
 }
 
-/// One output's share of `ce` for a sigmoid output, from its logit:
-/// −d ln σ(h) = d · softplus(−h).
+/// `sse`: ½ Σ_k (y_k − d_k)².
 #[inline(always)]
-pub fn ce_sigmoid_logit<T: Scalar>(h: T, d: T) -> T {
-    d * softplus(-h)
+pub fn sse<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
+    squared_error(y, d) * T::from_f64(0.5)
 }
 
-/// `ce` for a softmax output, from its logits:
+/// Σ_k (y_k − d_k)², in index order.
+#[inline(always)]
+fn squared_error<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
+    let mut s = T::ZERO;
+    for (&yk, &dk) in y.iter().zip(d) {
+        let e = yk - dk;
+        s += e * e;
+    }
+    s
+}
+
+/// `bce` for sigmoid outputs, from their logits `h`:
+/// Σ_k softplus(h_k) − d_k·h_k.
+#[inline(always)]
+pub fn bce_logits<T: Scalar, const K: usize>(h: &[T; K], d: &[T; K]) -> T {
+    let mut s = T::ZERO;
+    for (&hk, &dk) in h.iter().zip(d) {
+        // softplus(h) = max(h, 0) + ln(1 + e^−|h|); the exactly cancelling
+        // part is subtracted first, so a confident right answer (h = 500,
+        // d = 1) gives ln(1 + e^−500) ≈ e^−500 rather than
+        // (500 + e^−500) − 500 = 0.
+        s += (hk.max(T::ZERO) - dk * hk) + (-hk.abs()).exp().ln_1p();
+    }
+    s
+}
+
+/// `ce` for sigmoid outputs, from their logits `h`:
+/// −Σ_k d_k ln σ(h_k) = Σ_k d_k · softplus(−h_k).
+#[inline(always)]
+pub fn ce_sigmoid_logits<T: Scalar, const K: usize>(h: &[T; K], d: &[T; K]) -> T {
+    let mut s = T::ZERO;
+    for (&hk, &dk) in h.iter().zip(d) {
+        s += dk * Softplus::f(-hk);
+    }
+    s
+}
+
+/// `ce` for a softmax output, from its logits `h`:
 /// −Σ_k d_k ln softmax(h)_k = Σ_k d_k (lse(h) − h_k).
 #[inline(always)]
-pub fn ce_softmax_logits<T: Scalar, const N: usize>(h: &[T; N], d: &[T; N]) -> T {
+pub fn ce_softmax_logits<T: Scalar, const K: usize>(h: &[T; K], d: &[T; K]) -> T {
     // lse(h) − h_k = (m − h_k) + ln Σ_j e^(h_j − m) with m = max h: the
     // large terms cancel exactly before the small logarithm is added.
     let (m, ln_sum) = max_and_log_sum(h);
@@ -45,31 +87,6 @@ pub fn ce_softmax_logits<T: Scalar, const N: usize>(h: &[T; N], d: &[T; N]) -> T
         loss += dk * ((m - hk) + ln_sum);
     }
     loss
-}
-
-/// (y − d)², one output's term of the squared losses.
-#[inline(always)]
-pub fn sq_err<T: Scalar>(y: T, d: T) -> T {
-    let e = y - d;
-    e * e
-}
-
-/// `mse` from outputs: (1/K) Σ_k (y_k − d_k)².
-pub fn mse<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
-    let mut s = T::ZERO;
-    for (&yk, &dk) in y.iter().zip(d) {
-        s += sq_err(yk, dk);
-    }
-    s / T::from_f64(K as f64)
-}
-
-/// `sse` from outputs: ½ Σ_k (y_k − d_k)².
-pub fn sse<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
-    let mut s = T::ZERO;
-    for (&yk, &dk) in y.iter().zip(d) {
-        s += sq_err(yk, dk);
-    }
-    s * T::from_f64(0.5)
 }
 
 /// `bce` from probabilities (textbook form; infinite when y_k is exactly 0 or 1).
@@ -93,22 +110,16 @@ pub fn ce<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activation::{sigmoid, softmax};
+    use crate::activation::{Activation, Sigmoid, Softmax};
 
     #[test]
     fn logit_forms_equal_textbook_forms() {
         let h = [0.3f64, -1.2, 2.0];
         let d = [1.0, 0.0, 0.25];
-        let y = h.map(sigmoid);
-        let from_logits: f64 = h.iter().zip(&d).map(|(&h, &d)| bce_logit(h, d)).sum();
-        assert!((from_logits - bce(&y, &d)).abs() < 1e-14);
-        let from_logits: f64 = h
-            .iter()
-            .zip(&d)
-            .map(|(&h, &d)| ce_sigmoid_logit(h, d))
-            .sum();
-        assert!((from_logits - ce(&y, &d)).abs() < 1e-14);
-        let p = softmax(&h);
+        let y = h.map(Sigmoid::f);
+        assert!((bce_logits(&h, &d) - bce(&y, &d)).abs() < 1e-14);
+        assert!((ce_sigmoid_logits(&h, &d) - ce(&y, &d)).abs() < 1e-14);
+        let p = Softmax::layer(&h);
         assert!((ce_softmax_logits(&h, &d) - ce(&p, &d)).abs() < 1e-14);
     }
 
@@ -127,9 +138,9 @@ mod tests {
     #[test]
     fn logit_forms_are_finite_and_exact_at_extremes() {
         // softplus(1000) - 0 = 1000 exactly; textbook form gives inf.
-        assert_eq!(bce_logit(1000.0f64, 0.0), 1000.0);
-        assert_eq!(bce_logit(-1000.0f64, 1.0), 1000.0);
-        assert_eq!(ce_sigmoid_logit(-1000.0f64, 1.0), 1000.0);
+        assert_eq!(bce_logits(&[1000.0f64], &[0.0]), 1000.0);
+        assert_eq!(bce_logits(&[-1000.0f64], &[1.0]), 1000.0);
+        assert_eq!(ce_sigmoid_logits(&[-1000.0f64], &[1.0]), 1000.0);
         assert_eq!(
             ce_softmax_logits(&[1000.0f64, -1000.0], &[0.0, 1.0]),
             2000.0

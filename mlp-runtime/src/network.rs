@@ -4,7 +4,9 @@
 //! Generated networks also have inherent methods and constants of the same
 //! names, so users who only call `net.forward(..)` never import these.
 
+use crate::activation::OutputKind;
 use crate::Scalar;
+use core::marker::PhantomData;
 
 /// A network's parameters, seen as one flat slice.
 ///
@@ -12,29 +14,39 @@ use crate::Scalar;
 /// row, `b1`, `w2`, `b2`, and so on. A value of the network's own type
 /// doubles as a gradient buffer or optimiser state of the same shape.
 ///
+/// ```
+/// use mlp::{network, Params};
+///
+/// network! { struct Tiny<input 2, dense 1 linear>; }
+///
+/// let mut net = Tiny::zeroed();
+/// net.params_mut().copy_from_slice(&[1.0, 2.0, 0.5]);
+/// assert_eq!((net.w1, net.b1), ([[1.0, 2.0]], [0.5]));
+/// assert_eq!(Tiny::DECLARATION, "input 2, dense 1 linear");
+/// ```
+///
 /// # Safety
 ///
 /// Implementors guarantee that `Self` is `#[repr(C)]` and consists only of
 /// (nested) arrays of `Self::Scalar`, `PARAMS` scalars in all, with no other
 /// fields. Then `Self` has no padding, the alignment of `Self::Scalar`, and
 /// every one of its bytes belongs to exactly one scalar, which is what the
-/// provided methods rely on. The `network!` macro upholds this by
-/// construction; implementing it by hand is not intended.
+/// provided methods rely on (the sizes are also asserted at compile time,
+/// by a constant no implementation can override).
+///
+/// The `network!` macro upholds this by construction; implementing it by
+/// hand is not intended. The trait is not sealed: generated impls live in
+/// the user's crate, so a seal would be a `#[doc(hidden)]` path that anyone
+/// can name, a promise no stronger than `unsafe`. `unsafe` is the honest
+/// marker that an impl vouches for the layout.
 pub unsafe trait Params: Clone {
     /// The scalar type, `f32` or `f64`.
     type Scalar: Scalar;
     /// Count of all weights and biases.
     const PARAMS: usize;
-
-    /// Checked at compile time wherever the flat view is used: `Self` is
-    /// exactly `PARAMS` scalars, with their alignment (no padding).
-    #[doc(hidden)]
-    const LAYOUT_IS_FLAT: () = {
-        assert!(
-            core::mem::size_of::<Self>() == Self::PARAMS * core::mem::size_of::<Self::Scalar>()
-        );
-        assert!(core::mem::align_of::<Self>() == core::mem::align_of::<Self::Scalar>());
-    };
+    /// The declaration the network was generated from, canonically
+    /// written: `"input 2, dense 4 tanh, dense 1 sigmoid, loss bce"`.
+    const DECLARATION: &'static str;
 
     /// A network whose every weight and bias is zero.
     fn zeroed() -> Self;
@@ -47,7 +59,7 @@ pub unsafe trait Params: Clone {
     /// All parameters, in field order.
     #[inline]
     fn params(&self) -> &[Self::Scalar] {
-        let () = Self::LAYOUT_IS_FLAT;
+        let () = Flat::<Self>::CHECKED;
         // SAFETY: by the trait's contract `Self` is `PARAMS` contiguous
         // scalars with no padding (sizes checked above at compile time), so
         // the pointer is valid and aligned for `PARAMS` reads of
@@ -60,7 +72,7 @@ pub unsafe trait Params: Clone {
     /// All parameters, in field order, mutably.
     #[inline]
     fn params_mut(&mut self) -> &mut [Self::Scalar] {
-        let () = Self::LAYOUT_IS_FLAT;
+        let () = Flat::<Self>::CHECKED;
         // SAFETY: as in `params`; the exclusive borrow of `self` makes the
         // mutable slice unique, and every bit pattern is a valid float, so
         // any write through it leaves `Self` valid.
@@ -79,20 +91,17 @@ pub unsafe trait Params: Clone {
     }
 }
 
-/// The activation of a network's output layer, as declared.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[allow(missing_docs)] // the names are the declaration's
-pub enum ActivationKind {
-    Linear,
-    Step,
-    Sign,
-    Softsign,
-    Sigmoid,
-    Tanh,
-    Relu,
-    Softplus,
-    Gaussian,
-    Softmax,
+/// The layout assertion behind the flat view: an inherent constant of a
+/// private type, so an implementation of `Params` cannot override it.
+struct Flat<N>(PhantomData<N>);
+
+impl<N: Params> Flat<N> {
+    /// Evaluated (at compile time) wherever the flat view is used: `N` is
+    /// exactly `PARAMS` scalars, with their alignment (no padding).
+    const CHECKED: () = {
+        assert!(core::mem::size_of::<N>() == N::PARAMS * core::mem::size_of::<N::Scalar>());
+        assert!(core::mem::align_of::<N>() == core::mem::align_of::<N::Scalar>());
+    };
 }
 
 /// A network's loss, as declared (see the crate docs for the formulas).
@@ -111,8 +120,9 @@ pub trait Network<const IN: usize, const OUT: usize>: Params {
     const INPUTS: usize = IN;
     /// Number of outputs.
     const OUTPUTS: usize = OUT;
-    /// The output layer's activation (decides how accuracy reads outputs).
-    const OUTPUT_ACTIVATION: ActivationKind;
+    /// What the output layer's activation produces (decides how accuracy
+    /// reads outputs and which targets a loss accepts).
+    const OUTPUT_KIND: OutputKind;
 
     /// The network's output for input `x`.
     fn forward(&self, x: &[Self::Scalar; IN]) -> [Self::Scalar; OUT];

@@ -5,10 +5,22 @@ use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
 /// A floating-point scalar: `f32` (the default) or `f64` (`#[scalar(f64)]`).
 ///
-/// Every transcendental function goes through [`libm`], so the runtime is
-/// `no_std` and gives the same results with or without the standard library.
+/// Sealed: implemented for `f32` and `f64` only, the two types a
+/// declaration can name. `f64` maths goes through [`libm`]; `f32`'s exp,
+/// tanh and ln(1 + x) are branch-free polynomials within 2.5e-7 relative
+/// that vectorise. The runtime is `no_std` either way.
+///
+/// ```
+/// use mlp_runtime::Scalar;
+/// fn half<T: Scalar>(x: T) -> T {
+///     x * T::from_f64(0.5)
+/// }
+/// assert_eq!(half(3.0f32), 1.5);
+/// assert_eq!(<f64 as Scalar>::NAME, "f64");
+/// ```
 pub trait Scalar:
-    Copy
+    Sealed
+    + Copy
     + Debug
     + Default
     + PartialEq
@@ -29,23 +41,16 @@ pub trait Scalar:
     const ZERO: Self;
     /// 1.
     const ONE: Self;
-    /// The type's name as written in a declaration (`"f32"` or `"f64"`).
+    /// The type's name as written in `#[scalar(..)]` (`"f32"` or `"f64"`);
+    /// safetensors files record it in their metadata.
     const NAME: &'static str;
 
     /// Converts from `f64`, rounding to nearest.
     fn from_f64(x: f64) -> Self;
     /// Converts to `f64` exactly.
     fn to_f64(self) -> f64;
-    /// e^x, as code applied across a layer or a batch needs it: for `f32`,
-    /// [`crate::fastmath::exp`], which vectorises.
+    /// e^x (for `f32`, a polynomial that vectorises).
     fn exp(self) -> Self;
-    /// e^x for a value computed on its own (layers too narrow to fill a
-    /// vector), where the dependency chain of one call is what costs: for
-    /// `f32` with the `std` feature, the platform's `expf` (glibc's
-    /// table-driven one is about 12 ns of latency here against 18 ns for the
-    /// polynomial); otherwise the same as [`Scalar::exp`]. Both are within
-    /// 1e-6 relative.
-    fn exp_narrow(self) -> Self;
     /// Natural logarithm.
     fn ln(self) -> Self;
     /// ln(1 + x), accurate for small x.
@@ -64,8 +69,27 @@ pub trait Scalar:
     fn is_finite(self) -> bool;
 }
 
+/// What only the runtime calls: implemented next to `Scalar`, and
+/// unnameable outside the crate, which also seals `Scalar`.
+pub trait Sealed {
+    /// e^x for a value computed on its own (layers too narrow to fill a
+    /// vector), where the dependency chain of one call is what costs: for
+    /// `f32` with the `std` feature, the platform's `expf` (glibc's
+    /// table-driven one is about 12 ns of latency here against 18 ns for the
+    /// polynomial); otherwise the same as [`Scalar::exp`]. Both are within
+    /// 1e-6 relative.
+    fn exp_narrow(self) -> Self;
+}
+
 macro_rules! impl_scalar {
     ($t:ty, $name:literal, $exp:path, $exp_narrow:path, $ln:path, $ln_1p:path, $tanh:path, $sqrt:path) => {
+        impl Sealed for $t {
+            #[inline(always)]
+            fn exp_narrow(self) -> Self {
+                $exp_narrow(self)
+            }
+        }
+
         impl Scalar for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
@@ -83,10 +107,6 @@ macro_rules! impl_scalar {
             #[inline(always)]
             fn exp(self) -> Self {
                 $exp(self)
-            }
-            #[inline(always)]
-            fn exp_narrow(self) -> Self {
-                $exp_narrow(self)
             }
             #[inline]
             fn ln(self) -> Self {

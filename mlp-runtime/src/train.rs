@@ -4,9 +4,11 @@
 //! gradient is the mean of the per-sample gradients: a batch of identical
 //! samples has exactly the single-sample gradient.
 
-use crate::check::{check_sample, SampleError};
+use crate::activation::OutputKind;
+use crate::check::check_sample;
+pub use crate::check::SampleError;
 use crate::optim::Optimizer;
-use crate::{ActivationKind, Network, Scalar, Trainable};
+use crate::{Network, Scalar, Trainable};
 use alloc::vec::Vec;
 use core::fmt;
 use rand::{Rng, RngExt};
@@ -24,12 +26,14 @@ impl<'a, T, const IN: usize, const OUT: usize> Data<'a, T, IN, OUT> {
     /// Pairs `inputs[i]` with `targets[i]`.
     ///
     /// # Panics
-    /// If the slices differ in length (a programming error, not a data error).
+    /// If the slices differ in length (a programming error, not a data
+    /// error: the two come from the same place in the caller's code).
     pub fn new(inputs: &'a [[T; IN]], targets: &'a [[T; OUT]]) -> Self {
-        assert_eq!(
+        assert!(
+            inputs.len() == targets.len(),
+            "Data::new: {} inputs but {} targets; each sample needs one of each",
             inputs.len(),
-            targets.len(),
-            "inputs and targets must have the same number of samples"
+            targets.len()
         );
         Data { inputs, targets }
     }
@@ -91,7 +95,7 @@ pub fn accuracy<N: Network<IN, OUT>, const IN: usize, const OUT: usize>(
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,
 ) -> f64 {
-    let by_argmax = OUT > 1 && N::OUTPUT_ACTIVATION != ActivationKind::Sigmoid;
+    let by_argmax = OUT > 1 && N::OUTPUT_KIND != OutputKind::Probabilities;
     let half = N::Scalar::from_f64(0.5);
     let correct = data
         .inputs
@@ -111,28 +115,23 @@ pub fn accuracy<N: Network<IN, OUT>, const IN: usize, const OUT: usize>(
     correct as f64 / data.len().max(1) as f64
 }
 
-/// Mean over samples and outputs of (y − d)².
+/// Mean over samples and outputs of (y − d)²: the mean of the samples'
+/// `mse` ([`crate::loss::mse`]).
 pub fn mean_squared_error<N: Network<IN, OUT>, const IN: usize, const OUT: usize>(
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,
 ) -> f64 {
-    let mut total = 0.0;
-    for (x, d) in data.inputs.iter().zip(data.targets) {
-        let y = net.forward(x);
-        total += y
-            .iter()
-            .zip(d)
-            .map(|(y, d)| {
-                let e = y.to_f64() - d.to_f64();
-                e * e
-            })
-            .sum::<f64>();
-    }
-    total / (data.len().max(1) * OUT) as f64
+    let total: f64 = data
+        .inputs
+        .iter()
+        .zip(data.targets)
+        .map(|(x, d)| crate::loss::mse(&net.forward(x), d).to_f64())
+        .sum();
+    total / data.len().max(1) as f64
 }
 
 /// Index of the largest value (the first of equals).
-pub fn argmax<T: Scalar>(v: &[T]) -> usize {
+fn argmax<T: Scalar>(v: &[T]) -> usize {
     let mut best = 0;
     for (i, x) in v.iter().enumerate() {
         if *x > v[best] {
@@ -200,7 +199,7 @@ pub fn check_data<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize>(
     data: Data<'_, N::Scalar, IN, OUT>,
     set: &'static str,
 ) -> Result<(), DataError> {
-    let softmax = N::OUTPUT_ACTIVATION == ActivationKind::Softmax;
+    let softmax = N::OUTPUT_KIND == OutputKind::Distribution;
     for (index, (x, d)) in data.inputs.iter().zip(data.targets).enumerate() {
         check_sample(x, d, N::LOSS, softmax).map_err(|problem| DataError {
             set,
@@ -211,31 +210,50 @@ pub fn check_data<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize>(
     Ok(())
 }
 
+/// Why [`checked_step`] did not step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StepError {
+    /// The sample is invalid for the network's loss; nothing changed.
+    Sample(SampleError),
+    /// The step made the loss or a weight non-finite, and was undone.
+    Diverged,
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StepError::Sample(e) => write!(f, "invalid sample: {e}"),
+            StepError::Diverged => write!(
+                f,
+                "the step made the loss or a weight non-finite and was undone (try a lower learning rate)"
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for StepError {}
+
 /// One SGD step that first checks the sample and afterwards the weights:
 /// a rejected sample leaves `net` bit-identical, and a step that would make
 /// any weight non-finite is undone.
 ///
 /// # Errors
-/// The sample's problem, or `Diverged { epoch: 0 }` if the step was undone.
+/// [`StepError::Sample`] with the sample's problem, or
+/// [`StepError::Diverged`] if the step was undone.
 pub fn checked_step<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize>(
     net: &mut N,
     x: &[N::Scalar; IN],
     d: &[N::Scalar; OUT],
     lr: N::Scalar,
-) -> Result<N::Scalar, TrainError> {
-    let softmax = N::OUTPUT_ACTIVATION == ActivationKind::Softmax;
-    check_sample(x, d, N::LOSS, softmax).map_err(|problem| {
-        TrainError::Data(DataError {
-            set: "training",
-            index: 0,
-            problem,
-        })
-    })?;
+) -> Result<N::Scalar, StepError> {
+    let softmax = N::OUTPUT_KIND == OutputKind::Distribution;
+    check_sample(x, d, N::LOSS, softmax).map_err(StepError::Sample)?;
     let before = net.clone();
     let loss = net.train_step(x, d, lr);
     if !loss.is_finite() || net.params().iter().any(|p| !p.is_finite()) {
         *net = before;
-        return Err(TrainError::Diverged { epoch: 0 });
+        return Err(StepError::Diverged);
     }
     Ok(loss)
 }
@@ -290,13 +308,25 @@ pub struct Summary {
 /// The training loop: epochs of shuffled mini-batches, one optimiser step
 /// per batch, optional validation and early stopping.
 ///
-/// ```ignore
+/// ```
+/// use mlp::network;
+/// use mlp::optim::Adam;
+/// use mlp::rand::{rngs::SmallRng, SeedableRng};
+/// use mlp::train::{Control, Data, Fit};
+///
+/// network! { struct Xor<input 2, dense 4 tanh, dense 1 sigmoid, loss bce>; }
+///
+/// let (xs, ds) = ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [[0.0], [1.0], [1.0], [0.0]]);
+/// let mut rng = SmallRng::seed_from_u64(7);
+/// let mut net = Xor::new(&mut rng);
 /// let summary = Fit::new(Data::new(&xs, &ds))
-///     .epochs(200)
-///     .batch_size(16)
-///     .validation(Data::new(&vx, &vd))
+///     .epochs(300)
+///     .batch_size(4)
+///     .validation(Data::new(&xs, &ds))
 ///     .early_stopping(20)
-///     .run(&mut net, &mut Adam::new(0.01), &mut rng, |e| { println!("{e:?}"); Control::Continue })?;
+///     .run(&mut net, &mut Adam::new(0.05), &mut rng, |_| Control::Continue)?;
+/// assert!(summary.epochs <= 300);
+/// # Ok::<(), mlp::train::TrainError>(())
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Fit<'a, T, const IN: usize, const OUT: usize> {
@@ -328,10 +358,18 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
         self.epochs = epochs;
         self
     }
-    /// Samples per optimiser step (at least 1; the last batch may be smaller).
+    /// Samples per optimiser step (the last batch of an epoch may be
+    /// smaller). Use [`Fit::full_batch`] for one step per epoch.
+    ///
+    /// # Panics
+    /// If `batch_size` is 0: a batch of no samples has no gradient.
     #[must_use]
     pub fn batch_size(mut self, batch_size: usize) -> Self {
-        self.batch_size = batch_size.max(1);
+        assert!(
+            batch_size > 0,
+            "Fit::batch_size: a batch needs at least 1 sample (use `full_batch()` for one step per epoch)"
+        );
+        self.batch_size = batch_size;
         self
     }
     /// Full-batch training (for RPROP): one step per epoch.
@@ -473,7 +511,7 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
 }
 
 /// Fisher–Yates shuffle with the caller's generator.
-pub fn shuffle<R: Rng + ?Sized>(items: &mut [usize], rng: &mut R) {
+pub(crate) fn shuffle<R: Rng + ?Sized>(items: &mut [usize], rng: &mut R) {
     for i in (1..items.len()).rev() {
         let j = rng.random_range(0..=i);
         items.swap(i, j);

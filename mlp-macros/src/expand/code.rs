@@ -1,11 +1,13 @@
-//! Small builders shared by the emitters: each produces either straight-line
-//! code with literal indices (small layers) or a loop with constant bounds
-//! (large layers), from one closure that is given the index to use.
+//! Small builders shared by the emitters: names, literals, paths into the
+//! runtime, and code that is either straight-line with literal indices
+//! (small layers) or a loop with constant bounds (large layers), from one
+//! closure that is given the index to use.
 
-use proc_macro2::{Literal, TokenStream};
+use crate::model::Activation;
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-/// A literal index, `0`, `1`, ...
+/// An unsuffixed integer literal, `0`, `1`, ... (`2`, not `2usize`).
 pub fn lit(i: usize) -> TokenStream {
     let l = Literal::usize_unsuffixed(i);
     quote!(#l)
@@ -17,14 +19,38 @@ pub fn float(x: f64) -> TokenStream {
     quote!(#l)
 }
 
+/// `::mlp::__private::name`: an item of the runtime that generated code calls.
+pub fn runtime(name: &str) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    quote!(::mlp::__private::#ident)
+}
+
+/// The runtime's zero-sized type for `act`, e.g. `::mlp::__private::Relu`.
+pub fn activation_type(act: Activation) -> TokenStream {
+    runtime(act.row().runtime)
+}
+
+/// `h3`, `y3`, `delta3`, `w3`, `b3`: the names of layer `l`'s values.
+pub fn name(prefix: &str, l: usize) -> Ident {
+    format_ident!("{}{}", prefix, l)
+}
+
+/// The array feeding layer `l`: `x` for layer 1, else `y{l-1}`.
+pub fn input_of(l: usize) -> Ident {
+    if l == 1 {
+        format_ident!("x")
+    } else {
+        name("y", l - 1)
+    }
+}
+
 /// `[f(0), f(1), ...]`, or a loop filling an array when not `unrolled`.
 pub fn array(n: usize, unrolled: bool, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStream {
     if unrolled {
         let items = (0..n).map(|i| f(&lit(i)));
         quote!([#(#items),*])
     } else {
-        let i = quote!(__i);
-        let body = f(&i);
+        let body = f(&quote!(__i));
         let n = lit(n);
         quote!({
             let mut __v = [0.0; #n];
@@ -36,15 +62,15 @@ pub fn array(n: usize, unrolled: bool, f: impl Fn(&TokenStream) -> TokenStream) 
     }
 }
 
-/// `f(0) + f(1) + ...`, or a loop summing into an accumulator when not
+/// `f(0) + f(1) + ...` (an expression to use as the left operand of `+`,
+/// or inside parentheses), or a loop summing into an accumulator when not
 /// `unrolled`. Sums are in index order either way.
 pub fn sum(n: usize, unrolled: bool, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStream {
     if unrolled {
         let terms = (0..n).map(|j| f(&lit(j)));
-        quote!((#(#terms)+*))
+        quote!(#(#terms)+*)
     } else {
-        let j = quote!(__j);
-        let term = f(&j);
+        let term = f(&quote!(__j));
         let n = lit(n);
         quote!({
             let mut __s = 0.0;
@@ -99,9 +125,4 @@ pub fn for_each_i(
             }
         }
     }
-}
-
-/// `h3`, `y3`, `delta3`, `w3`, `b3`: the names of layer `l`'s values.
-pub fn name(prefix: &str, l: usize) -> proc_macro2::Ident {
-    format_ident!("{}{}", prefix, l)
 }

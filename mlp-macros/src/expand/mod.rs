@@ -1,32 +1,39 @@
-//! Code generation for a valid network: the struct, its inherent API, and
+//! Code generation for a checked network: the struct, its inherent API, and
 //! the runtime traits. Split by what it emits: `forward.rs` (the forward
-//! pass), `backward.rs` (loss, δ, gradients), `code.rs` (unrolled-or-looped
-//! builders).
+//! pass), `backward.rs` (loss, δ, gradients), `code.rs` (names, literals and
+//! unrolled-or-looped builders).
 
 mod backward;
 mod code;
 mod forward;
 
-use crate::model::{Network, Scalar};
-use crate::rules::{self, Rule};
+use crate::check::Checked;
+use crate::model::{Init, Loss, Network};
+use crate::rules::Rule;
 use backward::Apply;
-use code::name;
+use code::{activation_type, lit, name, runtime};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The whole expansion of one valid declaration.
-pub fn network(net: &Network) -> TokenStream {
-    let ty = match net.scalar {
-        Scalar::F32 => quote!(f32),
-        Scalar::F64 => quote!(f64),
-    };
+pub fn network(checked: &Checked) -> TokenStream {
+    let net = &checked.net;
+    let scalar = format_ident!("{}", net.scalar.name());
+    let ty = quote!(#scalar);
     let item = struct_item(net, &ty);
-    let inherent = inherent_impl(net, &ty);
-    let traits = trait_impls(net, &ty);
+    let inherent = inherent_impl(net, checked.rule, &ty);
+    let params = params_impl(net, &ty);
+    let network = network_impl(net, &ty);
+    let trainable = checked
+        .rule
+        .and(net.loss)
+        .map(|loss| trainable_impl(net, loss.value, &ty));
     quote! {
         #item
         #inherent
-        #traits
+        #params
+        #network
+        #trainable
     }
 }
 
@@ -42,6 +49,7 @@ fn struct_item(net: &Network, ty: &TokenStream) -> TokenStream {
             "Layer {l} weights ({m} -> {n}, {act}): `{w}[i][j]` joins input `j` to unit `i`."
         );
         let b_doc = format!("Layer {l} biases: `{b}[i]` is added to unit `i`'s weighted sum.");
+        let (n, m) = (lit(n), lit(m));
         quote! {
             #[doc = #w_doc]
             pub #w: [[#ty; #m]; #n],
@@ -59,29 +67,26 @@ fn struct_item(net: &Network, ty: &TokenStream) -> TokenStream {
     }
 }
 
-fn rule_of(net: &Network) -> Option<Rule> {
-    // The check stage has rejected every pair without a rule.
-    net.loss
-        .and_then(|loss| rules::output_rule(net.output().activation.value, loss.value).ok())
-}
-
-fn inherent_impl(net: &Network, ty: &TokenStream) -> TokenStream {
+fn inherent_impl(net: &Network, rule: Option<Rule>, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
-    let (inputs, outputs, params) = (net.inputs.value, net.output().width.value, net.params());
+    let inputs = lit(net.inputs.value);
+    let outputs = lit(net.output().width.value);
+    let params = net.params();
+    let params_doc = format!("Count of all weights and biases: {params}.");
+    let params = lit(params);
     let zero_fields = net.layers.iter().map(|layer| {
         let l = layer.index;
-        let (n, m) = (layer.width.value, net.width_before(l));
+        let (n, m) = (lit(layer.width.value), lit(net.width_before(l)));
         let (w, b) = (name("w", l), name("b", l));
         quote!(#w: [[0.0; #m]; #n], #b: [0.0; #n],)
     });
     let layers = forward::layers(net, ty, true);
     let batch = forward::batch_layers(net);
     let y_out = name("y", net.layers.len());
-    let training = match rule_of(net) {
+    let training = match rule {
         Some(rule) => training_methods(net, rule, ty),
         None => untrainable_methods(),
     };
-    let params_doc = format!("Count of all weights and biases: {params}.");
     quote! {
         #[automatically_derived]
         // Generated arithmetic trips style lints meant for hand-written code
@@ -135,8 +140,9 @@ fn inherent_impl(net: &Network, ty: &TokenStream) -> TokenStream {
 }
 
 fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
-    let (inputs, outputs) = (net.inputs.value, net.output().width.value);
-    let loss_layers = forward::layers(net, ty, backward::loss_needs_y(rule));
+    let inputs = lit(net.inputs.value);
+    let outputs = lit(net.output().width.value);
+    let loss_layers = forward::layers(net, ty, rule.loss_needs_y());
     let all_layers = forward::layers(net, ty, true);
     let loss = backward::loss_value(net, rule);
     let deltas = backward::deltas(net, rule, ty);
@@ -199,42 +205,19 @@ fn untrainable_methods() -> TokenStream {
     }
 }
 
-fn trait_impls(net: &Network, ty: &TokenStream) -> TokenStream {
+fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
+    let declaration = net.declaration();
     let init = net.layers.iter().map(|layer| {
         let (w, b) = (name("w", layer.index), name("b", layer.index));
-        let scheme = if layer.activation.value.relu_like() {
-            quote!(he_uniform)
-        } else {
-            quote!(glorot_uniform)
+        let scheme = match layer.activation.value.row().init {
+            Init::He => quote!(he_uniform),
+            Init::Glorot => quote!(glorot_uniform),
         };
-        let n = layer.width.value;
+        let n = lit(layer.width.value);
         quote! {
             ::mlp::__private::init::#scheme(&mut self.#w, rng);
             self.#b = [0.0; #n];
-        }
-    });
-    let (inputs, outputs) = (net.inputs.value, net.output().width.value);
-    let act_kind = format_ident!("{}", camel(net.output().activation.value.name()));
-    let loss_kind = net.loss.map(|l| format_ident!("{}", camel(l.value.name())));
-    let trainable = rule_of(net).map(|_| {
-        quote! {
-            #[automatically_derived]
-            impl ::mlp::__private::Trainable<#inputs, #outputs> for #ident {
-                const LOSS: ::mlp::__private::LossKind = ::mlp::__private::LossKind::#loss_kind;
-                #[inline]
-                fn loss(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> #ty {
-                    #ident::loss(self, x, d)
-                }
-                #[inline]
-                fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
-                    #ident::backward(self, x, d, grad)
-                }
-                #[inline]
-                fn train_step(&mut self, x: &[#ty; #inputs], d: &[#ty; #outputs], lr: #ty) -> #ty {
-                    #ident::train_step(self, x, d, lr)
-                }
-            }
         }
     });
     quote! {
@@ -244,6 +227,7 @@ fn trait_impls(net: &Network, ty: &TokenStream) -> TokenStream {
         unsafe impl ::mlp::__private::Params for #ident {
             type Scalar = #ty;
             const PARAMS: usize = #ident::PARAMS;
+            const DECLARATION: &'static str = #declaration;
             #[inline]
             fn zeroed() -> Self {
                 #ident::zeroed()
@@ -252,25 +236,48 @@ fn trait_impls(net: &Network, ty: &TokenStream) -> TokenStream {
                 #(#init)*
             }
         }
+    }
+}
 
+fn network_impl(net: &Network, ty: &TokenStream) -> TokenStream {
+    let ident = &net.ident;
+    let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
+    let act = activation_type(net.output().activation.value);
+    quote! {
         #[automatically_derived]
         impl ::mlp::__private::Network<#inputs, #outputs> for #ident {
-            const OUTPUT_ACTIVATION: ::mlp::__private::ActivationKind = ::mlp::__private::ActivationKind::#act_kind;
+            const OUTPUT_KIND: ::mlp::__private::OutputKind =
+                <#act as ::mlp::__private::Activation>::OUTPUT_KIND;
             #[inline]
             fn forward(&self, x: &[#ty; #inputs]) -> [#ty; #outputs] {
                 #ident::forward(self, x)
             }
         }
-
-        #trainable
     }
 }
 
-/// `softmax` -> `Softmax`, for the runtime's kind enums.
-fn camel(name: &str) -> String {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
+fn trainable_impl(net: &Network, loss: Loss, ty: &TokenStream) -> TokenStream {
+    let ident = &net.ident;
+    let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
+    let kind = runtime("LossKind");
+    let variant = format_ident!("{}", loss.row().kind);
+    let loss = quote!(#kind::#variant);
+    quote! {
+        #[automatically_derived]
+        impl ::mlp::__private::Trainable<#inputs, #outputs> for #ident {
+            const LOSS: ::mlp::__private::LossKind = #loss;
+            #[inline]
+            fn loss(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> #ty {
+                #ident::loss(self, x, d)
+            }
+            #[inline]
+            fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
+                #ident::backward(self, x, d, grad)
+            }
+            #[inline]
+            fn train_step(&mut self, x: &[#ty; #inputs], d: &[#ty; #outputs], lr: #ty) -> #ty {
+                #ident::train_step(self, x, d, lr)
+            }
+        }
+    }
 }

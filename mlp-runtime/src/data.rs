@@ -1,12 +1,23 @@
 //! Loading small labelled data sets from CSV text, one-hot targets,
-//! stratified splits and feature standardisation (needs `std`).
+//! stratified splits and feature standardisation (needs `alloc`).
+//!
+//! ```
+//! use mlp::data::{one_hot, parse_labelled};
+//!
+//! let text = "x1,x2,label\n0.5,1.0,1\n0.0,-2.0,0\n";
+//! let (xs, labels) = parse_labelled::<f32, 2>(text, true).unwrap();
+//! assert_eq!(xs, [[0.5, 1.0], [0.0, -2.0]]);
+//! let ds = one_hot::<f32, 2>(&labels).unwrap();
+//! assert_eq!(ds, [[0.0, 1.0], [1.0, 0.0]]);
+//! ```
 
-use mlp_runtime::rand::{Rng, RngExt};
-use mlp_runtime::Scalar;
-use std::fmt;
-use std::format;
-use std::string::String;
-use std::vec::Vec;
+use crate::train::shuffle;
+use crate::Scalar;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use rand::Rng;
 
 /// A malformed row, with its 1-based line number.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +34,7 @@ impl fmt::Display for CsvError {
     }
 }
 
+#[cfg(feature = "std")]
 impl std::error::Error for CsvError {}
 
 /// Parses comma-separated rows of `IN` numeric features followed by an
@@ -102,19 +114,25 @@ pub fn one_hot<T: Scalar, const K: usize>(labels: &[usize]) -> Result<Vec<[T; K]
 
 /// Splits sample indices into (train, test), taking `test_fraction` of each
 /// class into the test set (rounded to nearest), shuffled with `rng`.
+///
+/// # Panics
+/// If `test_fraction` is not a number in [0, 1] (a programming error: the
+/// fraction is a constant of the caller's, not data).
 pub fn stratified_split<R: Rng + ?Sized>(
     labels: &[usize],
     test_fraction: f64,
     rng: &mut R,
 ) -> (Vec<usize>, Vec<usize>) {
+    assert!(
+        (0.0..=1.0).contains(&test_fraction),
+        "stratified_split: test_fraction must be in [0, 1], got {test_fraction}"
+    );
     let classes = labels.iter().copied().max().map_or(0, |m| m + 1);
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for class in 0..classes {
         let mut members: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
-        for i in (1..members.len()).rev() {
-            members.swap(i, rng.random_range(0..=i));
-        }
-        let n_test = (members.len() as f64 * test_fraction).round() as usize;
+        shuffle(&mut members, rng);
+        let n_test = libm::round(members.len() as f64 * test_fraction) as usize;
         test.extend_from_slice(&members[..n_test]);
         train.extend_from_slice(&members[n_test..]);
     }
@@ -145,10 +163,11 @@ impl<const IN: usize> Standardizer<IN> {
         let mut var = [0.0; IN];
         for row in rows {
             for ((s, v), m) in var.iter_mut().zip(row).zip(&mean) {
-                *s += (v.to_f64() - m).powi(2) / n;
+                let e = v.to_f64() - m;
+                *s += e * e / n;
             }
         }
-        let std = var.map(|v| if v > 0.0 { v.sqrt() } else { 1.0 });
+        let std = var.map(|v| if v > 0.0 { libm::sqrt(v) } else { 1.0 });
         Standardizer { mean, std }
     }
     /// (x − mean) / std, feature by feature.

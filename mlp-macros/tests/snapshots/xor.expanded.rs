@@ -1,0 +1,199 @@
+/// Learns XOR.
+#[derive(Clone, Debug, PartialEq)]
+#[repr(C)]
+pub struct Xor {
+    ///Layer 1 weights (2 -> 2, relu): `w1[i][j]` joins input `j` to unit `i`.
+    pub w1: [[f32; 2]; 2],
+    ///Layer 1 biases: `b1[i]` is added to unit `i`'s weighted sum.
+    pub b1: [f32; 2],
+    ///Layer 2 weights (2 -> 1, sigmoid): `w2[i][j]` joins input `j` to unit `i`.
+    pub w2: [[f32; 2]; 1],
+    ///Layer 2 biases: `b2[i]` is added to unit `i`'s weighted sum.
+    pub b2: [f32; 1],
+}
+#[automatically_derived]
+#[allow(clippy::all, clippy::pedantic, clippy::nursery)]
+impl Xor {
+    /// Number of inputs.
+    pub const INPUTS: usize = 2;
+    /// Number of outputs.
+    pub const OUTPUTS: usize = 1;
+    ///Count of all weights and biases: 9.
+    pub const PARAMS: usize = 9;
+    /// A network whose every weight and bias is zero (also a zeroed gradient buffer).
+    #[must_use]
+    pub const fn zeroed() -> Self {
+        Self {
+            w1: [[0.0; 2]; 2],
+            b1: [0.0; 2],
+            w2: [[0.0; 2]; 1],
+            b2: [0.0; 1],
+        }
+    }
+    /// A freshly initialised network: each layer's weights drawn from He
+    /// (relu, softplus) or Glorot (the other activations) uniform
+    /// initialisation, biases zero.
+    #[must_use]
+    pub fn new<R: ::mlp::__private::rand::Rng + ?Sized>(rng: &mut R) -> Self {
+        let mut net = Self::zeroed();
+        <Self as ::mlp::__private::Params>::init(&mut net, rng);
+        net
+    }
+    /// The network's output for input `x`.
+    #[inline]
+    #[must_use]
+    pub fn forward(&self, x: &[f32; 2]) -> [f32; 1] {
+        let h1: [f32; 2] = [
+            self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
+            self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1],
+        ];
+        let y1: [f32; 2] = <::mlp::__private::Relu as ::mlp::__private::Activation>::layer(
+            &h1,
+        );
+        let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
+        let y2: [f32; 1] = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::layer(
+            &h2,
+        );
+        y2
+    }
+    /// The outputs for a fixed batch of `B` inputs. Computed across the
+    /// batch (vectorised over samples), so it has several times the
+    /// throughput of `forward` per sample; results equal `forward`'s
+    /// up to rounding in layers wider than the unrolling threshold.
+    #[inline]
+    #[must_use]
+    pub fn forward_batch<const B: usize>(&self, xs: &[[f32; 2]; B]) -> [[f32; 1]; B] {
+        let y0 = ::mlp::__private::batch::transpose(xs);
+        let h1 = ::mlp::__private::batch::dense(&self.w1, &self.b1, &y0);
+        let y1 = <::mlp::__private::Relu as ::mlp::__private::Activation>::batch(&h1);
+        let h2 = ::mlp::__private::batch::dense(&self.w2, &self.b2, &y1);
+        let y2 = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::batch(&h2);
+        ::mlp::__private::batch::transpose(&y2)
+    }
+    /// The loss of one sample: input `x`, target `d`.
+    #[inline]
+    #[must_use]
+    pub fn loss(&self, x: &[f32; 2], d: &[f32; 1]) -> f32 {
+        let h1: [f32; 2] = [
+            self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
+            self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1],
+        ];
+        let y1: [f32; 2] = <::mlp::__private::Relu as ::mlp::__private::Activation>::layer(
+            &h1,
+        );
+        let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
+        ::mlp::__private::bce_logits(&h2, d)
+    }
+    /// Adds this sample's gradient into `grad` (a buffer of the network's
+    /// own type, e.g. from `zeroed()`) and returns the sample's loss.
+    #[inline]
+    pub fn backward(&self, x: &[f32; 2], d: &[f32; 1], grad: &mut Self) -> f32 {
+        let h1: [f32; 2] = [
+            self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
+            self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1],
+        ];
+        let y1: [f32; 2] = <::mlp::__private::Relu as ::mlp::__private::Activation>::layer(
+            &h1,
+        );
+        let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
+        let y2: [f32; 1] = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::layer(
+            &h2,
+        );
+        let loss: f32 = ::mlp::__private::bce_logits(&h2, d);
+        let delta2: [f32; 1] = [y2[0] - d[0]];
+        let delta1: [f32; 2] = [
+            <::mlp::__private::Relu as ::mlp::__private::Elementwise>::df(h1[0], y1[0])
+                * (self.w2[0][0] * delta2[0]),
+            <::mlp::__private::Relu as ::mlp::__private::Elementwise>::df(h1[1], y1[1])
+                * (self.w2[0][1] * delta2[0]),
+        ];
+        grad.w1[0][0] += delta1[0] * x[0];
+        grad.w1[0][1] += delta1[0] * x[1];
+        grad.w1[1][0] += delta1[1] * x[0];
+        grad.w1[1][1] += delta1[1] * x[1];
+        grad.b1[0] += delta1[0];
+        grad.b1[1] += delta1[1];
+        grad.w2[0][0] += delta2[0] * y1[0];
+        grad.w2[0][1] += delta2[0] * y1[1];
+        grad.b2[0] += delta2[0];
+        loss
+    }
+    /// One step of stochastic gradient descent on one sample with
+    /// learning rate `lr`; returns the loss before the step.
+    ///
+    /// Inputs or targets that are not finite make the weights NaN or
+    /// infinite; check data first (all gradients are computed before any
+    /// weight changes, so the step is otherwise exact SGD).
+    #[inline]
+    pub fn train_step(&mut self, x: &[f32; 2], d: &[f32; 1], lr: f32) -> f32 {
+        let h1: [f32; 2] = [
+            self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
+            self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1],
+        ];
+        let y1: [f32; 2] = <::mlp::__private::Relu as ::mlp::__private::Activation>::layer(
+            &h1,
+        );
+        let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
+        let y2: [f32; 1] = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::layer(
+            &h2,
+        );
+        let loss: f32 = ::mlp::__private::bce_logits(&h2, d);
+        let delta2: [f32; 1] = [y2[0] - d[0]];
+        let delta1: [f32; 2] = [
+            <::mlp::__private::Relu as ::mlp::__private::Elementwise>::df(h1[0], y1[0])
+                * (self.w2[0][0] * delta2[0]),
+            <::mlp::__private::Relu as ::mlp::__private::Elementwise>::df(h1[1], y1[1])
+                * (self.w2[0][1] * delta2[0]),
+        ];
+        self.w1[0][0] -= lr * delta1[0] * x[0];
+        self.w1[0][1] -= lr * delta1[0] * x[1];
+        self.w1[1][0] -= lr * delta1[1] * x[0];
+        self.w1[1][1] -= lr * delta1[1] * x[1];
+        self.b1[0] -= lr * delta1[0];
+        self.b1[1] -= lr * delta1[1];
+        self.w2[0][0] -= lr * delta2[0] * y1[0];
+        self.w2[0][1] -= lr * delta2[0] * y1[1];
+        self.b2[0] -= lr * delta2[0];
+        loss
+    }
+}
+#[automatically_derived]
+unsafe impl ::mlp::__private::Params for Xor {
+    type Scalar = f32;
+    const PARAMS: usize = Xor::PARAMS;
+    const DECLARATION: &'static str = "input 2, dense 2 relu, dense 1 sigmoid, loss bce";
+    #[inline]
+    fn zeroed() -> Self {
+        Xor::zeroed()
+    }
+    fn init<R: ::mlp::__private::rand::Rng + ?Sized>(&mut self, rng: &mut R) {
+        ::mlp::__private::init::he_uniform(&mut self.w1, rng);
+        self.b1 = [0.0; 2];
+        ::mlp::__private::init::glorot_uniform(&mut self.w2, rng);
+        self.b2 = [0.0; 1];
+    }
+}
+#[automatically_derived]
+impl ::mlp::__private::Network<2, 1> for Xor {
+    const OUTPUT_KIND: ::mlp::__private::OutputKind = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::OUTPUT_KIND;
+    #[inline]
+    fn forward(&self, x: &[f32; 2]) -> [f32; 1] {
+        Xor::forward(self, x)
+    }
+}
+#[automatically_derived]
+impl ::mlp::__private::Trainable<2, 1> for Xor {
+    const LOSS: ::mlp::__private::LossKind = ::mlp::__private::LossKind::Bce;
+    #[inline]
+    fn loss(&self, x: &[f32; 2], d: &[f32; 1]) -> f32 {
+        Xor::loss(self, x, d)
+    }
+    #[inline]
+    fn backward(&self, x: &[f32; 2], d: &[f32; 1], grad: &mut Self) -> f32 {
+        Xor::backward(self, x, d, grad)
+    }
+    #[inline]
+    fn train_step(&mut self, x: &[f32; 2], d: &[f32; 1], lr: f32) -> f32 {
+        Xor::train_step(self, x, d, lr)
+    }
+}
