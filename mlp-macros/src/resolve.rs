@@ -9,7 +9,7 @@ use crate::attrs;
 use crate::ctxt::Ctxt;
 use crate::model::{Activation, Layer, Loss, Network, Spanned, MAX_WIDTH};
 use crate::suggest::{backticked, closest, unknown_name};
-use proc_macro2::TokenTree;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 use syn::{Ident, Lit};
 
@@ -19,42 +19,9 @@ pub fn network(cx: &Ctxt, item: &Item) -> Option<Network> {
     let attrs = attrs::from_ast(cx, &item.attrs);
     let (lt, gt) = (item.lt, item.gt);
     let spec_tokens = quote!(#lt #gt);
-    let mut inputs = None;
-    let mut layers = Vec::new();
-    let mut loss = None;
-    for spec in &item.specs {
-        if spec.is(kw::INPUT) {
-            // input 2
-            let size = size_arg(cx, spec, "input N");
-            inputs = inputs.or(Some(size));
-        } else if spec.is(kw::DENSE) {
-            // dense 4 relu
-            if let Some(layer) = dense_args(cx, spec, layers.len() + 1) {
-                layers.push(layer);
-            }
-        } else if spec.is(kw::LOSS) {
-            // loss bce
-            let name = loss_arg(cx, spec);
-            loss = loss.or(Some(name));
-        } else {
-            unknown_kind(cx, &spec.kind);
-        }
-    }
-    let inputs = match inputs {
-        Some(size) => size?, // an invalid size was reported
-        None => {
-            let at = item
-                .specs
-                .first()
-                .map_or(spec_tokens.clone(), |s| s.kind.to_token_stream());
-            cx.error_spanned_by(
-                at,
-                "missing `input N`\nhelp: the list starts with the number of inputs, as in `<input 2, dense 1 sigmoid>`",
-            );
-            return None;
-        }
-    };
-    if layers.is_empty() {
+    let specs = specs(cx, &item.specs);
+    let inputs = require_input(cx, item, specs.inputs, &spec_tokens)?;
+    if specs.layers.is_empty() {
         if !cx.has_errors() {
             cx.error_spanned_by(
                 &spec_tokens,
@@ -70,10 +37,67 @@ pub fn network(cx: &Ctxt, item: &Item) -> Option<Network> {
         scalar: attrs.scalar,
         unroll_max: attrs.unroll_max,
         inputs,
-        layers,
-        loss: loss.flatten(),
+        layers: specs.layers,
+        loss: specs.loss.flatten(),
         spec_tokens,
     })
+}
+
+/// What the specs say, each part `None` where it was missing and
+/// `Some(None)` where it was present but invalid (and reported).
+struct Specs {
+    inputs: Option<Option<Spanned<usize>>>,
+    layers: Vec<Layer>,
+    loss: Option<Option<Spanned<Loss>>>,
+}
+
+fn specs(cx: &Ctxt, specs: &[Spec]) -> Specs {
+    let mut out = Specs {
+        inputs: None,
+        layers: Vec::new(),
+        loss: None,
+    };
+    for spec in specs {
+        if spec.is(kw::INPUT) {
+            // input 2
+            let size = size_arg(cx, spec, "input N");
+            out.inputs = out.inputs.or(Some(size));
+        } else if spec.is(kw::DENSE) {
+            // dense 4 relu
+            if let Some(layer) = dense_args(cx, spec, out.layers.len() + 1) {
+                out.layers.push(layer);
+            }
+        } else if spec.is(kw::LOSS) {
+            // loss bce
+            let name = loss_arg(cx, spec);
+            out.loss = out.loss.or(Some(name));
+        } else {
+            unknown_kind(cx, &spec.kind);
+        }
+    }
+    out
+}
+
+/// The input size; reports a missing `input N` (an invalid one was
+/// reported where it was parsed).
+fn require_input(
+    cx: &Ctxt,
+    item: &Item,
+    inputs: Option<Option<Spanned<usize>>>,
+    spec_tokens: &TokenStream,
+) -> Option<Spanned<usize>> {
+    if let Some(size) = inputs {
+        return size;
+    }
+    let at = item
+        .specs
+        .first()
+        .map_or(spec_tokens.clone(), |s| s.kind.to_token_stream());
+    cx.error_spanned_by(
+        at,
+        "missing `input N`\nhelp: the list starts with the number of inputs, as in `<input 2, dense 1 sigmoid>`",
+    );
+    None
 }
 
 fn unknown_kind(cx: &Ctxt, kind: &Ident) {
@@ -234,7 +258,7 @@ fn extra_tokens(cx: &Ctxt, spec: &Spec, from: usize, syntax: &str) {
             format!("expected `,` before `{id}`\nhelp: separate the layers with commas"),
         ),
         _ => {
-            let rest: proc_macro2::TokenStream = spec.args[from..].iter().cloned().collect();
+            let rest: TokenStream = spec.args[from..].iter().cloned().collect();
             cx.error_spanned_by(
                 rest,
                 format!("unexpected tokens after `{syntax}`\nhelp: write `{syntax}`"),

@@ -45,6 +45,17 @@ impl<'a, T, const IN: usize, const OUT: usize> Data<'a, T, IN, OUT> {
     pub fn is_empty(&self) -> bool {
         self.inputs.is_empty()
     }
+
+    /// The mean of `f(x, d)` over the samples (0 for no samples).
+    fn mean(&self, f: impl Fn(&[T; IN], &[T; OUT]) -> f64) -> f64 {
+        let total: f64 = self
+            .inputs
+            .iter()
+            .zip(self.targets)
+            .map(|(x, d)| f(x, d))
+            .sum();
+        total / self.len().max(1) as f64
+    }
 }
 
 /// Zeroes `grad`, then fills it with the mean gradient over the samples
@@ -78,13 +89,7 @@ pub fn mean_loss<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize>(
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,
 ) -> f64 {
-    let total: f64 = data
-        .inputs
-        .iter()
-        .zip(data.targets)
-        .map(|(x, d)| net.loss(x, d).to_f64())
-        .sum();
-    total / data.len().max(1) as f64
+    data.mean(|x, d| net.loss(x, d).to_f64())
 }
 
 /// Fraction of samples classified correctly. Softmax outputs (and any
@@ -97,22 +102,17 @@ pub fn accuracy<N: Network<IN, OUT>, const IN: usize, const OUT: usize>(
 ) -> f64 {
     let by_argmax = OUT > 1 && N::OUTPUT_KIND != OutputKind::Probabilities;
     let half = N::Scalar::from_f64(0.5);
-    let correct = data
-        .inputs
-        .iter()
-        .zip(data.targets)
-        .filter(|(x, d)| {
-            let y = net.forward(x);
-            if by_argmax {
-                argmax(&y) == argmax(&d[..])
-            } else {
-                y.iter()
-                    .zip(d.iter())
-                    .all(|(&y, &d)| (y >= half) == (d >= half))
-            }
-        })
-        .count();
-    correct as f64 / data.len().max(1) as f64
+    data.mean(|x, d| {
+        let y = net.forward(x);
+        let correct = if by_argmax {
+            argmax(&y) == argmax(&d[..])
+        } else {
+            y.iter()
+                .zip(d.iter())
+                .all(|(&y, &d)| (y >= half) == (d >= half))
+        };
+        f64::from(u8::from(correct))
+    })
 }
 
 /// Mean over samples and outputs of (y − d)²: the mean of the samples'
@@ -121,13 +121,7 @@ pub fn mean_squared_error<N: Network<IN, OUT>, const IN: usize, const OUT: usize
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,
 ) -> f64 {
-    let total: f64 = data
-        .inputs
-        .iter()
-        .zip(data.targets)
-        .map(|(x, d)| crate::loss::mse(&net.forward(x), d).to_f64())
-        .sum();
-    total / data.len().max(1) as f64
+    data.mean(|x, d| crate::loss::mse(&net.forward(x), d).to_f64())
 }
 
 /// Index of the largest value (the first of equals).
