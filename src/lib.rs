@@ -76,10 +76,10 @@
 extern crate std;
 
 pub use mlp_macros::network;
-pub use mlp_runtime::{activation, loss, optim, rand};
+pub use mlp_runtime::{activation, loss, optim, rand, weights};
 #[cfg(feature = "std")]
 pub use mlp_runtime::{boxed, data, train};
-pub use mlp_runtime::{LossKind, Network, OutputKind, Params, Scalar, Trainable};
+pub use mlp_runtime::{LossKind, Network, OutputKind, Params, Scalar, Trainable, WeightsError};
 
 #[doc(hidden)]
 pub use mlp_runtime::__private;

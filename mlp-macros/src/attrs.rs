@@ -1,15 +1,17 @@
 //! The declaration's own attributes, split from those that pass through to
-//! the struct: `#[scalar(f32 | f64)]` and `#[unroll(..)]`.
+//! the struct: `#[scalar(f32 | f64)]`, `#[unroll(..)]` and `#[weights("..")]`.
 
 use crate::ctxt::Ctxt;
 use crate::model::{Scalar, UNROLL_MAX_WEIGHTS};
 use crate::suggest::edit_distance;
-use syn::{Attribute, Ident, LitInt};
+use syn::{Attribute, Ident, LitInt, LitStr};
 
 /// What the attributes say, and the attributes left for the struct.
 pub struct Attrs {
     pub scalar: Scalar,
     pub unroll_max: usize,
+    /// `#[weights("file.safetensors")]`: the path as written.
+    pub weights: Option<LitStr>,
     pub rest: Vec<Attribute>,
 }
 
@@ -17,6 +19,7 @@ pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Attrs {
     let mut out = Attrs {
         scalar: Scalar::F32,
         unroll_max: UNROLL_MAX_WEIGHTS,
+        weights: None,
         rest: Vec::new(),
     };
     let mut seen_scalar = false;
@@ -29,6 +32,11 @@ pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Attrs {
             out.scalar = scalar(cx, attr).unwrap_or(out.scalar);
         } else if attr.path().is_ident("unroll") {
             out.unroll_max = unroll(cx, attr).unwrap_or(out.unroll_max);
+        } else if attr.path().is_ident("weights") {
+            if out.weights.is_some() {
+                cx.error_spanned_by(attr, "`#[weights(..)]` is given more than once\nhelp: a network is baked from one file");
+            }
+            out.weights = weights(cx, attr).or(out.weights);
         } else if !is_misspelt_scalar(cx, attr) {
             out.rest.push(attr.clone());
         }
@@ -52,6 +60,20 @@ fn scalar(cx: &Ctxt, attr: &Attribute) -> Option<Scalar> {
             cx.error_spanned_by(
                 attr,
                 "expected `#[scalar(f32)]` or `#[scalar(f64)]`\nhelp: the scalar attribute takes one type name",
+            );
+            None
+        }
+    }
+}
+
+// #[weights("data/iris.safetensors")]
+fn weights(cx: &Ctxt, attr: &Attribute) -> Option<LitStr> {
+    match attr.parse_args::<LitStr>() {
+        Ok(path) => Some(path),
+        Err(_) => {
+            cx.error_spanned_by(
+                attr,
+                "expected `#[weights(\"path/to/file.safetensors\")]`\nhelp: the path is a string literal, relative to the crate's Cargo.toml",
             );
             None
         }

@@ -13,6 +13,8 @@ pub struct Checked {
     pub net: Network,
     /// `Some` exactly when the network was declared with a loss.
     pub rule: Option<Rule>,
+    /// The `#[weights]` file's values, when there is one.
+    pub baked: Option<crate::bake::Baked>,
 }
 
 /// The rules on the order of the specs, which hold whether or not the

@@ -4,13 +4,15 @@
 //! One stage per module: `ast` (parse) -> `resolve` (names and sizes into
 //! the `model`, with spans; `attrs` for the declaration's attributes,
 //! `suggest` for help lines) -> `check` (rules over the whole declaration,
-//! with `rules`, the table of (activation, loss) pairs) -> `expand` (emit),
+//! with `rules`, the table of (activation, loss) pairs; `bake` reads a
+//! `#[weights]` file) -> `expand` (emit),
 //! or `fallback` when any stage reported an error. Every stage is a plain
 //! function over `proc_macro2` types, so unit tests call them directly.
 //! ARCHITECTURE.md at the repository root says which file owns which fact.
 
 mod ast;
 mod attrs;
+mod bake;
 mod check;
 mod ctxt;
 mod expand;
@@ -52,10 +54,15 @@ fn validate(item: &ast::Item) -> syn::Result<check::Checked> {
     check::check_order(&cx, item);
     let net = resolve::network(&cx, item);
     let rule = net.as_ref().and_then(|net| check::check(&cx, net));
+    // Only a network that passed every rule is worth reading a file for.
+    let baked = net
+        .as_ref()
+        .filter(|_| !cx.has_errors())
+        .and_then(|net| bake::read(&cx, net));
     cx.check()?;
     // `resolve::network` returns `None` only after reporting an error.
     match net {
-        Some(net) => Ok(check::Checked { net, rule }),
+        Some(net) => Ok(check::Checked { net, rule, baked }),
         None => Err(syn::Error::new(
             item.ident.span(),
             "invalid network declaration",

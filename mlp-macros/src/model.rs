@@ -270,6 +270,8 @@ pub struct Network {
     pub scalar: Scalar,
     /// Layers with at most this many weights are unrolled (`#[unroll(..)]`).
     pub unroll_max: usize,
+    /// `#[weights("..")]`: the file to bake in as `TRAINED`.
+    pub weights: Option<syn::LitStr>,
     pub inputs: Spanned<usize>,
     pub layers: Vec<Layer>,
     pub loss: Option<Spanned<Loss>>,
@@ -307,6 +309,14 @@ impl Network {
             let n = layer.width.value;
             acc.saturating_add(n.saturating_mul(fan_in).saturating_add(n))
         })
+    }
+
+    /// Each layer's (units, inputs).
+    pub fn layer_shapes(&self) -> Vec<(usize, usize)> {
+        self.layers
+            .iter()
+            .map(|l| (l.width.value, self.width_before(l.index)))
+            .collect()
     }
 
     /// The declaration as written, canonically: `input 2, dense 4 tanh,

@@ -36,6 +36,7 @@ pub fn network(cx: &Ctxt, item: &Item) -> Option<Network> {
         ident: item.ident.clone(),
         scalar: attrs.scalar,
         unroll_max: attrs.unroll_max,
+        weights: attrs.weights,
         inputs,
         layers: specs.layers,
         loss: specs.loss.flatten(),

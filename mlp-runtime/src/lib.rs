@@ -31,11 +31,29 @@ pub mod optim;
 mod scalar;
 #[cfg(feature = "alloc")]
 pub mod train;
+pub mod weights;
 
 pub use activation::OutputKind;
 pub use network::{LossKind, Network, Params, Trainable};
 pub use rand;
 pub use scalar::Scalar;
+pub use weights::WeightsError;
+
+/// Emits its tokens only when the runtime has `alloc`: generated methods
+/// that return a `String` (`to_rust`) exist exactly when `String` does.
+#[cfg(feature = "alloc")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! if_alloc {
+    ($($t:tt)*) => { $($t)* };
+}
+/// Without `alloc`, nothing.
+#[cfg(not(feature = "alloc"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! if_alloc {
+    ($($t:tt)*) => {};
+}
 
 /// What generated code calls. Not a public API: names may change in any release.
 #[doc(hidden)]
@@ -55,6 +73,15 @@ pub mod __private {
     pub use crate::linalg::dot;
     pub use crate::loss::{bce_logits, ce_sigmoid_logits, ce_softmax_logits, mse, sse};
     pub use crate::network::DeclaredWithLoss;
-    pub use crate::{LossKind, Network, OutputKind, Params, Scalar, Trainable};
+    /// Weights in and out (`to_bytes`, `from_bytes`, `to_rust`).
+    pub mod weights {
+        #[cfg(feature = "alloc")]
+        pub use crate::weights::to_rust;
+        pub use crate::weights::{read_le, write_le};
+    }
+    pub use crate::if_alloc;
+    pub use crate::{LossKind, Network, OutputKind, Params, Scalar, Trainable, WeightsError};
+    #[cfg(feature = "alloc")]
+    pub use alloc::string::String;
     pub use rand;
 }

@@ -47,6 +47,9 @@ pub unsafe trait Params: Clone {
     /// The declaration the network was generated from, canonically
     /// written: `"input 2, dense 4 tanh, dense 1 sigmoid, loss bce"`.
     const DECLARATION: &'static str;
+    /// Each layer's (units, inputs): the shape of `w{l}` is
+    /// `[[T; inputs]; units]` and of `b{l}` is `[T; units]`.
+    const LAYER_SHAPES: &'static [(usize, usize)];
 
     /// A network whose every weight and bias is zero.
     fn zeroed() -> Self;

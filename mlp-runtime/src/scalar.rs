@@ -79,6 +79,10 @@ pub trait Sealed {
     /// polynomial); otherwise the same as [`Scalar::exp`]. Both are within
     /// 1e-6 relative.
     fn exp_narrow(self) -> Self;
+    /// Writes the value little-endian into `out` (its size in bytes).
+    fn write_le(self, out: &mut [u8]);
+    /// Reads a value written by `write_le` from `bytes` (its size in bytes).
+    fn read_le(bytes: &[u8]) -> Self;
 }
 
 macro_rules! impl_scalar {
@@ -87,6 +91,16 @@ macro_rules! impl_scalar {
             #[inline(always)]
             fn exp_narrow(self) -> Self {
                 $exp_narrow(self)
+            }
+            #[inline]
+            fn write_le(self, out: &mut [u8]) {
+                out.copy_from_slice(&self.to_le_bytes());
+            }
+            #[inline]
+            fn read_le(bytes: &[u8]) -> Self {
+                let mut b = [0u8; core::mem::size_of::<$t>()];
+                b.copy_from_slice(bytes);
+                <$t>::from_le_bytes(b)
             }
         }
 

@@ -6,6 +6,7 @@
 mod backward;
 mod code;
 mod forward;
+mod weights;
 
 use crate::check::Checked;
 use crate::model::{Init, Loss, Network};
@@ -21,7 +22,8 @@ pub fn network(checked: &Checked) -> TokenStream {
     let scalar = format_ident!("{}", net.scalar.name());
     let ty = quote!(#scalar);
     let item = struct_item(net, &ty);
-    let inherent = inherent_impl(net, checked.rule, &ty);
+    let weights = weights::methods(net, checked.baked.as_ref());
+    let inherent = inherent_impl(net, checked.rule, &ty, &weights);
     let params = params_impl(net, &ty);
     let network = network_impl(net, &ty);
     let trainable = checked
@@ -67,7 +69,12 @@ fn struct_item(net: &Network, ty: &TokenStream) -> TokenStream {
     }
 }
 
-fn inherent_impl(net: &Network, rule: Option<Rule>, ty: &TokenStream) -> TokenStream {
+fn inherent_impl(
+    net: &Network,
+    rule: Option<Rule>,
+    ty: &TokenStream,
+    weights: &TokenStream,
+) -> TokenStream {
     let ident = &net.ident;
     let inputs = lit(net.inputs.value);
     let outputs = lit(net.output().width.value);
@@ -133,6 +140,8 @@ fn inherent_impl(net: &Network, rule: Option<Rule>, ty: &TokenStream) -> TokenSt
             pub fn forward_batch<const B: usize>(&self, xs: &[[#ty; #inputs]; B]) -> [[#ty; #outputs]; B] {
                 #batch
             }
+
+            #weights
 
             #training
         }
@@ -208,6 +217,10 @@ fn untrainable_methods() -> TokenStream {
 fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
     let declaration = net.declaration();
+    let shapes = net.layer_shapes().into_iter().map(|(units, inputs)| {
+        let (units, inputs) = (lit(units), lit(inputs));
+        quote!((#units, #inputs))
+    });
     let init = net.layers.iter().map(|layer| {
         let (w, b) = (name("w", layer.index), name("b", layer.index));
         let scheme = match layer.activation.value.row().init {
@@ -228,6 +241,7 @@ fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
             type Scalar = #ty;
             const PARAMS: usize = #ident::PARAMS;
             const DECLARATION: &'static str = #declaration;
+            const LAYER_SHAPES: &'static [(usize, usize)] = &[#(#shapes),*];
             #[inline]
             fn zeroed() -> Self {
                 #ident::zeroed()

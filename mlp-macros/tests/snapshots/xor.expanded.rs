@@ -70,6 +70,39 @@ impl Xor {
         let y2 = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::batch(&h2);
         ::mlp::__private::batch::transpose(&y2)
     }
+    ///Size of [`Self::to_bytes`]: 9 parameters of 4 bytes.
+    pub const BYTES: usize = 36;
+    /// The parameters as bytes: each scalar little-endian, in the flat
+    /// [`Params`](::mlp::Params) order (`w1` row by row, `b1`, `w2`, ...).
+    /// For flash or EEPROM; [`Self::from_bytes`] reads them back.
+    #[must_use]
+    pub fn to_bytes(&self) -> [u8; 36] {
+        let mut out = [0u8; 36];
+        ::mlp::__private::weights::write_le(self, &mut out);
+        out
+    }
+    /// The network [`Self::to_bytes`] wrote.
+    ///
+    /// # Errors
+    /// A NaN or infinite value, named by parameter (`w2[0][3]`).
+    pub fn from_bytes(
+        bytes: &[u8; 36],
+    ) -> ::core::result::Result<Self, ::mlp::__private::WeightsError> {
+        let mut net = Self::zeroed();
+        ::mlp::__private::weights::read_le(
+            bytes,
+            <Self as ::mlp::__private::Params>::LAYER_SHAPES,
+            &mut net,
+        )?;
+        ::core::result::Result::Ok(net)
+    }
+    ::mlp::__private::if_alloc! {
+        #[doc = r" Rust source for `pub const NAME: Type = Type { .. };` holding"] #[doc
+        = r" exactly these weights (floats printed so they read back bit"] #[doc =
+        r" for bit), to compile into a program with no file at all."] #[must_use] pub fn
+        to_rust(& self, name : & str) -> ::mlp::__private::String {
+        ::mlp::__private::weights::to_rust(self, "Xor", name) }
+    }
     /// The loss of one sample: input `x`, target `d`.
     #[inline]
     #[must_use]
@@ -162,6 +195,7 @@ unsafe impl ::mlp::__private::Params for Xor {
     type Scalar = f32;
     const PARAMS: usize = Xor::PARAMS;
     const DECLARATION: &'static str = "input 2, dense 2 relu, dense 1 sigmoid, loss bce";
+    const LAYER_SHAPES: &'static [(usize, usize)] = &[(2, 2), (1, 2)];
     #[inline]
     fn zeroed() -> Self {
         Xor::zeroed()
