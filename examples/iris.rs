@@ -9,10 +9,11 @@
 //! cargo run --release --example iris
 //! ```
 
-use mlp::data::{one_hot, parse_labelled, select, stratified_split, Standardizer};
+#[path = "shared/iris.rs"]
+mod iris;
+
 use mlp::network;
 use mlp::optim::Adam;
-use mlp::rand::{rngs::SmallRng, SeedableRng};
 use mlp::train::{accuracy, Control, Data, Fit, Metric};
 
 network! {
@@ -21,25 +22,15 @@ network! {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let text = include_str!("../data/iris.csv");
-    let (features, labels) = parse_labelled::<f32, 4>(text, true)?;
-    let targets = one_hot::<f32, 3>(&labels)?;
-    let mut rng = SmallRng::seed_from_u64(7);
-    let (train_idx, test_idx) = stratified_split(&labels, 0.3, &mut rng);
-    let scaler = Standardizer::fit(&select(&features, &train_idx));
-    let scale = |idx: &[usize]| -> Vec<[f32; 4]> {
-        idx.iter().map(|&i| scaler.apply(&features[i])).collect()
-    };
-    let (train_x, test_x) = (scale(&train_idx), scale(&test_idx));
-    let (train_d, test_d) = (select(&targets, &train_idx), select(&targets, &test_idx));
+    let (train, test, mut rng) = iris::split()?;
     println!(
         "iris: {} training and {} held-out samples",
-        train_x.len(),
-        test_x.len()
+        train.x.len(),
+        test.x.len()
     );
 
     let mut net = Iris::new(&mut rng);
-    let summary = Fit::new(Data::new(&train_x, &train_d))
+    let summary = Fit::new(Data::new(&train.x, &train.d))
         .epochs(150)
         .batch_size(8)
         .metric(Metric::Accuracy)
@@ -54,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Control::Continue
         })?;
-    let test = Data::new(&test_x, &test_d);
+    let test = Data::new(&test.x, &test.d);
     println!(
         "trained {} epochs; held-out loss {:.4}",
         summary.epochs,

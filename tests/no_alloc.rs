@@ -66,6 +66,19 @@ fn hot_paths_never_allocate() {
     assert!(sink.is_finite());
     assert_eq!(n, 0, "allocations in the hot paths");
 
+    // Weights to bytes and back (for flash and EEPROM).
+    let n = allocations_during(|| {
+        for _ in 0..100 {
+            let bytes = std::hint::black_box(small.to_bytes());
+            let back = Small::from_bytes(&bytes).expect("finite weights");
+            sink += back.b2[0];
+            let bytes = std::hint::black_box(looped.to_bytes());
+            sink += Looped::from_bytes(&bytes).expect("finite weights").b1[0];
+        }
+    });
+    assert!(sink.is_finite());
+    assert_eq!(n, 0, "allocations in to_bytes/from_bytes");
+
     // Optimiser steps and mini-batch gradients (state lives in values of
     // the network's own type).
     use mlp::optim::{Adam, Optimizer, Rprop, Sgd};

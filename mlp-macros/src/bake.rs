@@ -5,6 +5,7 @@
 
 use crate::ctxt::Ctxt;
 use crate::model::{Network, Scalar};
+use mlp_runtime::WeightsError;
 use std::path::PathBuf;
 
 /// The trained values of a network, in flat `Params` order.
@@ -54,9 +55,23 @@ pub fn read(cx: &Ctxt, net: &Network) -> Option<Baked> {
             values,
         }),
         Err(e) => {
+            let help = match e {
+                WeightsError::Dtype { .. } => "save the tensors as float32 or float64".to_owned(),
+                WeightsError::NonFinite { .. } => {
+                    "retrain, or fix that value: a trained network's weights are finite".to_owned()
+                }
+                WeightsError::Format { .. } => {
+                    "write the file with `mlp::weights::save` or `safetensors.torch.save_file`"
+                        .to_owned()
+                }
+                _ => format!("the file must hold the layers `{}`", net.declaration()),
+            };
             cx.error_at(
                 lit.span(),
-                format!("cannot bake `{relative}` into `{}`: {e}\nhelp: the file must hold this network's layers, as `mlp::weights::save` writes them", net.ident),
+                format!(
+                    "cannot bake `{relative}` into `{}`: {e}\nhelp: {help}",
+                    net.ident
+                ),
             );
             None
         }

@@ -166,7 +166,7 @@ impl fmt::Display for WeightsError {
         match self {
             WeightsError::NonFinite { param, value, scalar } => write!(
                 f,
-                "parameter `{param}` is {value}, which is not a finite {scalar}; weights must be finite numbers"
+                "parameter `{param}` is {value:?}, which is not a finite {scalar}; weights must be finite numbers"
             ),
             #[cfg(feature = "alloc")]
             WeightsError::Io { path, message } => write!(f, "`{path}`: {message}"),
@@ -296,14 +296,14 @@ pub fn to_rust<N: Params>(net: &N, type_name: &str, name: &str) -> String {
 fn literal<T: Scalar>(x: &T) -> String {
     use alloc::format;
     if x.is_finite() {
-        format!("{x:?}")
-    } else if *x != *x {
-        format!("{}::NAN", T::NAME)
-    } else if *x > T::ZERO {
-        format!("{}::INFINITY", T::NAME)
-    } else {
-        format!("{}::NEG_INFINITY", T::NAME)
+        return format!("{x:?}");
     }
+    let constant = match x.partial_cmp(&T::ZERO) {
+        None => "NAN",
+        Some(core::cmp::Ordering::Greater) => "INFINITY",
+        Some(_) => "NEG_INFINITY",
+    };
+    format!("{}::{constant}", T::NAME)
 }
 
 #[cfg(feature = "safetensors")]

@@ -107,3 +107,39 @@ where
     }
     worst
 }
+
+/// A network with varied weights, including values that printing and
+/// parsing get wrong most easily: −0.0, subnormals, extremes, 0.1.
+pub fn awkward<N: Params>(seed: u64) -> N {
+    let mut rng = rng(seed);
+    let mut net = N::zeroed();
+    let specials = [
+        -0.0,
+        0.1,
+        1e-40,
+        -1e-310,
+        3.4e38,
+        -1.0 / 3.0,
+        1e-7,
+        123_456.79,
+    ];
+    for (i, p) in net.params_mut().iter_mut().enumerate() {
+        let v = match specials.get(i) {
+            Some(&s) => s,
+            None => rng.random_range(-2.0..2.0),
+        };
+        *p = <N::Scalar as mlp::Scalar>::from_f64(v);
+    }
+    net
+}
+
+/// Whether two networks hold the same parameters, bit for bit (−0.0 ≠ 0.0).
+pub fn same_bits<N: Params>(a: &N, b: &N) -> bool {
+    let bits = |n: &N| -> Vec<u64> {
+        n.params()
+            .iter()
+            .map(|p| mlp::Scalar::to_f64(*p).to_bits())
+            .collect()
+    };
+    bits(a) == bits(b)
+}

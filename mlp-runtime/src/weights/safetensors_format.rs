@@ -18,7 +18,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use safetensors::tensor::{Dtype, SafeTensors};
 
 /// Metadata key of the declaration.
 const DECLARATION_KEY: &str = "mlp";
@@ -33,29 +33,59 @@ const SCALAR_KEY: &str = "mlp.scalar";
 /// assert_eq!(mlp::weights::from_slice::<Net>(&bytes), Ok(Net::zeroed()));
 /// ```
 pub fn to_vec<N: Params>(net: &N) -> Vec<u8> {
+    // Written here rather than with `safetensors::serialize`, whose
+    // metadata map is a hash map: its key order, and so the file's bytes,
+    // would change from run to run. Same bytes for the same network keep
+    // committed weight files free of noise. The reader is the crate's.
     let size = core::mem::size_of::<N::Scalar>();
-    let dtype = if size == 4 { Dtype::F32 } else { Dtype::F64 };
-    let mut raw = vec![0u8; N::PARAMS * size];
-    super::write_le(net, &mut raw);
-    let mut tensors: Vec<(String, TensorView<'_>)> = Vec::new();
-    let mut rest: &[u8] = &raw;
+    let dtype = if size == 4 { "F32" } else { "F64" };
+    let mut header = format!(
+        "{{\"__metadata__\":{{\"{DECLARATION_KEY}\":{},\"{SCALAR_KEY}\":{}}}",
+        json_string(N::DECLARATION),
+        json_string(N::Scalar::NAME)
+    );
+    let mut offset = 0;
     for (l, &(units, inputs)) in N::LAYER_SHAPES.iter().enumerate() {
-        let (w, after) = rest.split_at(units * inputs * size);
-        let (b, after) = after.split_at(units * size);
-        rest = after;
-        for (suffix, shape, data) in [("weight", vec![units, inputs], w), ("bias", vec![units], b)]
-        {
-            let view = TensorView::new(dtype, shape, data)
-                .expect("the shape's element count matches the data by construction");
-            tensors.push((format!("{}.{suffix}", 2 * l), view));
+        for (suffix, shape, len) in [
+            ("weight", format!("[{units},{inputs}]"), units * inputs),
+            ("bias", format!("[{units}]"), units),
+        ] {
+            let end = offset + len * size;
+            header.push_str(&format!(
+                ",\"{}.{suffix}\":{{\"dtype\":\"{dtype}\",\"shape\":{shape},\"data_offsets\":[{offset},{end}]}}",
+                2 * l
+            ));
+            offset = end;
         }
     }
-    let metadata = [
-        (DECLARATION_KEY.to_owned(), N::DECLARATION.to_owned()),
-        (SCALAR_KEY.to_owned(), N::Scalar::NAME.to_owned()),
-    ];
-    safetensors::tensor::serialize(tensors, Some(metadata.into_iter().collect()))
-        .expect("a network's tensors always serialise (finite sizes, valid views)")
+    header.push('}');
+    // The data starts 8-byte aligned, as the format recommends (spaces pad
+    // the JSON).
+    while header.len() % 8 != 0 {
+        header.push(' ');
+    }
+    let mut out = Vec::with_capacity(8 + header.len() + offset);
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    let start = out.len();
+    out.resize(start + offset, 0);
+    super::write_le(net, &mut out[start..]);
+    out
+}
+
+/// `s` as a JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Reads a network from a safetensors file in memory.
@@ -299,6 +329,11 @@ fn read_tensor(
 mod tests {
     use super::*;
     use crate::weights::Param;
+
+    #[test]
+    fn json_strings_are_escaped() {
+        assert_eq!(json_string("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
+    }
 
     #[test]
     fn declarations_compare_layers_not_losses() {
