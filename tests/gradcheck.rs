@@ -1,6 +1,8 @@
 //! `backward` against central finite differences of `loss`, for every hidden
 //! activation crossed with every valid (output activation, loss) pair of the
 //! rules table, at depths 1, 2 and 3 (f64). Max relative error < 1e-6.
+//! Parametric activations appear with their default α here and with other
+//! values in `parametric_activations`.
 
 mod common;
 
@@ -24,7 +26,7 @@ macro_rules! output_pairs {
                 let err = gradcheck::<Depth1, 3, 3>(1, Targets::$targets);
                 assert!(err < TOLERANCE, "max relative error {err:e}");
             }
-            hidden!($out $loss $targets; linear sigmoid tanh relu softsign softplus gaussian);
+            hidden!($out $loss $targets; linear sigmoid tanh relu softsign softplus gaussian leaky_relu elu gelu silu);
         }}
     )*};
 }
@@ -67,6 +69,7 @@ mod mse {
     output_pairs! {
         linear mse Real; sigmoid mse Real; tanh mse Real; relu mse Real;
         softplus mse Real; softsign mse Real; gaussian mse Real; softmax mse Real;
+        leaky_relu mse Real; elu mse Real; gelu mse Real; silu mse Real;
     }
 }
 mod sse {
@@ -74,6 +77,7 @@ mod sse {
     output_pairs! {
         linear sse Real; sigmoid sse Real; tanh sse Real; relu sse Real;
         softplus sse Real; softsign sse Real; gaussian sse Real; softmax sse Real;
+        leaky_relu sse Real; elu sse Real; gelu sse Real; silu sse Real;
     }
 }
 
@@ -95,6 +99,28 @@ fn looped_layers() {
         gradcheck::<LoopedSigmoidCe, 20, 12>(6, Targets::Unit),
         gradcheck::<LoopedLinearMse, 20, 12>(7, Targets::Real),
         gradcheck::<LoopedSoftmaxSse, 20, 12>(8, Targets::Real),
+    ];
+    for err in errs {
+        assert!(err < TOLERANCE, "max relative errors {errs:?}");
+    }
+}
+
+// The parametric activations with a parameter other than the default, as
+// hidden layers and as outputs, and `swish` (silu's alias).
+network! {
+    #[scalar(f64)] struct LeakyOut<input 3, dense 4 leaky_relu(0.3), dense 3 leaky_relu(0.2), loss mse>;
+    #[scalar(f64)] struct EluOut<input 3, dense 4 elu(0.5), dense 4 elu(2), dense 3 elu(0.25), loss sse>;
+    #[scalar(f64)] struct Swish<input 3, dense 4 swish, dense 3 gelu, dense 3 softmax, loss ce>;
+    #[scalar(f64)] struct LoopedNew<input 20, dense 24 gelu, dense 24 elu(0.5), dense 12 silu, loss mse>;
+}
+
+#[test]
+fn parametric_activations() {
+    let errs = [
+        gradcheck::<LeakyOut, 3, 3>(9, Targets::Real),
+        gradcheck::<EluOut, 3, 3>(10, Targets::Real),
+        gradcheck::<Swish, 3, 3>(11, Targets::Distribution),
+        gradcheck::<LoopedNew, 20, 12>(12, Targets::Real),
     ];
     for err in errs {
         assert!(err < TOLERANCE, "max relative errors {errs:?}");

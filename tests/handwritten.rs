@@ -77,7 +77,7 @@ fn reg_by_hand(n: &Reg, x: [f64; 3], d: [f64; 2]) -> ([f64; 2], f64, Vec<f64>) {
     let mut y1 = [0.0; 4];
     for i in 0..4 {
         let h = n.w1[i][0] * x[0] + n.w1[i][1] * x[1] + n.w1[i][2] * x[2] + n.b1[i];
-        y1[i] = Tanh::f(h);
+        y1[i] = Tanh.f(h);
     }
     let mut y2 = [0.0; 2];
     for k in 0..2 {

@@ -29,7 +29,10 @@ fn extreme_logits_give_exact_finite_losses() {
     );
     // Textbook form overflows: ln(1 − 1) = −inf.
     assert!(mlp::loss::bce(
-        &[<mlp::activation::Sigmoid as mlp::activation::Elementwise>::f(500.0f64)],
+        &[mlp::activation::Elementwise::f(
+            mlp::activation::Sigmoid,
+            500.0f64
+        )],
         &[0.0]
     )
     .is_infinite());
@@ -48,7 +51,7 @@ fn extreme_logits_give_exact_finite_losses() {
     // δ = y − d = (1, −1).
     assert_eq!(grad.b1, [1.0, -1.0]);
     assert!(mlp::loss::ce(
-        &<mlp::activation::Softmax as mlp::activation::Activation>::layer(&[500.0f64, -500.0]),
+        &mlp::activation::Activation::layer(mlp::activation::Softmax, &[500.0f64, -500.0]),
         &[0.0, 1.0]
     )
     .is_infinite());

@@ -38,6 +38,7 @@ pub fn check(cx: &Ctxt, net: &Network) -> Option<Rule> {
     check_sizes(cx, net);
     check_softmax_placement(cx, net);
     check_trainable_hidden(cx, net);
+    check_frozen(cx, net);
     check_loss_fits_output(cx, net)
 }
 
@@ -140,6 +141,21 @@ fn check_trainable_hidden(cx: &Ctxt, net: &Network) {
         if let Some(e) = rules::untrainable(layer.activation.value) {
             cx.error_at(layer.activation.span, e);
         }
+    }
+}
+
+/// `frozen` keeps a layer fixed while the others train: without a loss
+/// nothing trains, so it means nothing; with every layer frozen, nothing
+/// can train either.
+fn check_frozen(cx: &Ctxt, net: &Network) {
+    let frozen: Vec<_> = net.layers.iter().filter_map(|l| l.frozen).collect();
+    if net.loss.is_none() {
+        for span in frozen {
+            cx.error_at(span, "`frozen` has no effect in a network without a loss: nothing trains\nhelp: drop `frozen`, or add a `loss` to train the other layers");
+        }
+    } else if frozen.len() == net.layers.len() {
+        let last = frozen[frozen.len() - 1];
+        cx.error_at(last, "every layer is `frozen`, so this network cannot train\nhelp: drop `frozen` from the layers to train, or drop the `loss` for an inference-only network");
     }
 }
 

@@ -50,6 +50,10 @@ pub enum Activation {
     Softplus,
     Gaussian,
     Softmax,
+    LeakyRelu,
+    Elu,
+    Gelu,
+    Silu,
 }
 
 /// How a layer's weights start out.
@@ -71,58 +75,39 @@ pub struct ActivationRow {
     /// Range of f, as the notes write it, for error messages.
     pub range: &'static str,
     pub init: Init,
+    /// For a parametric activation, the default of its parameter α
+    /// (`leaky_relu` alone means `leaky_relu(0.01)`).
+    pub param: Option<f64>,
 }
 
 /// The activations of the language. Adding one is a row here and a
 /// zero-sized type in mlp-runtime's `activation.rs`.
+#[rustfmt::skip] // one row per line, read as a table
 pub const ACTIVATIONS: &[ActivationRow] = &[
-    row(
-        Activation::Linear,
-        &["linear"],
-        "Linear",
-        "(-inf, inf)",
-        Init::Glorot,
-    ),
-    row(Activation::Step, &["step"], "Step", "{0, 1}", Init::Glorot),
-    row(Activation::Sign, &["sign"], "Sign", "{-1, 1}", Init::Glorot),
-    row(
-        Activation::Softsign,
-        &["softsign"],
-        "Softsign",
-        "(-1, 1)",
-        Init::Glorot,
-    ),
-    row(
-        Activation::Sigmoid,
-        &["sigmoid", "logistic"],
-        "Sigmoid",
-        "(0, 1)",
-        Init::Glorot,
-    ),
-    row(Activation::Tanh, &["tanh"], "Tanh", "(-1, 1)", Init::Glorot),
-    row(Activation::Relu, &["relu"], "Relu", "[0, inf)", Init::He),
-    row(
-        Activation::Softplus,
-        &["softplus"],
-        "Softplus",
-        "(0, inf)",
-        Init::He,
-    ),
-    row(
-        Activation::Gaussian,
-        &["gaussian"],
-        "Gaussian",
-        "(0, 1]",
-        Init::Glorot,
-    ),
-    row(
-        Activation::Softmax,
-        &["softmax"],
-        "Softmax",
-        "(0, 1)",
-        Init::Glorot,
-    ),
+    //  activation              names                     runtime      range            init
+    row(Activation::Linear,    &["linear"],              "Linear",    "(-inf, inf)",   Init::Glorot),
+    row(Activation::Step,      &["step"],                "Step",      "{0, 1}",        Init::Glorot),
+    row(Activation::Sign,      &["sign"],                "Sign",      "{-1, 1}",       Init::Glorot),
+    row(Activation::Softsign,  &["softsign"],            "Softsign",  "(-1, 1)",       Init::Glorot),
+    row(Activation::Sigmoid,   &["sigmoid", "logistic"], "Sigmoid",   "(0, 1)",        Init::Glorot),
+    row(Activation::Tanh,      &["tanh"],                "Tanh",      "(-1, 1)",       Init::Glorot),
+    row(Activation::Relu,      &["relu"],                "Relu",      "[0, inf)",      Init::He),
+    row(Activation::Softplus,  &["softplus"],            "Softplus",  "(0, inf)",      Init::He),
+    row(Activation::Gaussian,  &["gaussian"],            "Gaussian",  "(0, 1]",        Init::Glorot),
+    row(Activation::Softmax,   &["softmax"],             "Softmax",   "(0, 1)",        Init::Glorot),
+    // α, with its default: `leaky_relu` alone is `leaky_relu(0.01)`.
+    with_param(0.01, row(Activation::LeakyRelu, &["leaky_relu"], "LeakyRelu", "(-inf, inf)", Init::He)),
+    with_param(1.0,  row(Activation::Elu,       &["elu"],        "Elu",       "(-alpha, inf)", Init::He)),
+    row(Activation::Gelu,      &["gelu"],                "Gelu",      "[-0.17, inf)",  Init::He),
+    row(Activation::Silu,      &["silu", "swish"],       "Silu",      "[-0.28, inf)",  Init::He),
 ];
+
+const fn with_param(default: f64, row: ActivationRow) -> ActivationRow {
+    ActivationRow {
+        param: Some(default),
+        ..row
+    }
+}
 
 const fn row(
     activation: Activation,
@@ -137,6 +122,7 @@ const fn row(
         runtime,
         range,
         init,
+        param: None,
     }
 }
 
@@ -261,6 +247,23 @@ pub struct Layer {
     pub index: usize,
     pub width: Spanned<usize>,
     pub activation: Spanned<Activation>,
+    /// The activation's parameter α, for the parametric ones (the default
+    /// where the declaration gives none).
+    pub param: Option<f64>,
+    /// `frozen`: the span of the keyword. Training leaves the layer's
+    /// weights as they are.
+    pub frozen: Option<Span>,
+}
+
+impl Layer {
+    /// The activation as written canonically: `relu`, `leaky_relu(0.2)`.
+    pub fn activation_text(&self) -> String {
+        let name = self.activation.value.name();
+        match self.param {
+            Some(alpha) => format!("{name}({alpha:?})"),
+            None => name.to_owned(),
+        }
+    }
 }
 
 pub struct Network {
@@ -302,6 +305,15 @@ impl Network {
         self.width_before(l) * self.layers[l - 1].width.value <= self.unroll_max
     }
 
+    /// The lowest layer that trains (not `frozen`): δ is computed from the
+    /// output down to it and no further.
+    pub fn lowest_trainable(&self) -> usize {
+        self.layers
+            .iter()
+            .find(|l| l.frozen.is_none())
+            .map_or(self.layers.len() + 1, |l| l.index)
+    }
+
     /// Count of all weights and biases, saturating (checked against [`MAX_PARAMS`]).
     pub fn params(&self) -> usize {
         self.layers.iter().fold(0usize, |acc, layer| {
@@ -324,10 +336,15 @@ impl Network {
     pub fn declaration(&self) -> String {
         let mut parts = vec![format!("input {}", self.inputs.value)];
         for layer in &self.layers {
+            let frozen = if layer.frozen.is_some() {
+                " frozen"
+            } else {
+                ""
+            };
             parts.push(format!(
-                "dense {} {}",
+                "dense {} {}{frozen}",
                 layer.width.value,
-                layer.activation.value.name()
+                layer.activation_text()
             ));
         }
         if let Some(loss) = self.loss {
@@ -355,6 +372,10 @@ mod tests {
             A::Softplus,
             A::Gaussian,
             A::Softmax,
+            A::LeakyRelu,
+            A::Elu,
+            A::Gelu,
+            A::Silu,
         ];
         assert_eq!(ACTIVATIONS.len(), all.len());
         for act in all {

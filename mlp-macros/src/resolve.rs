@@ -9,7 +9,7 @@ use crate::attrs;
 use crate::ctxt::Ctxt;
 use crate::model::{Activation, Layer, Loss, Network, Spanned, MAX_WIDTH};
 use crate::suggest::{backticked, closest, unknown_name};
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 use syn::{Ident, Lit};
 
@@ -124,7 +124,7 @@ fn size_arg(cx: &Ctxt, spec: &Spec, syntax: &str) -> Option<Spanned<usize>> {
     Some(size)
 }
 
-/// `N ACT` in `dense N ACT`.
+/// `N ACT[(α)] [frozen]` in `dense N ACT`.
 fn dense_args(cx: &Ctxt, spec: &Spec, index: usize) -> Option<Layer> {
     const SYNTAX: &str = "dense N activation";
     let Some(first) = spec.args.first() else {
@@ -152,12 +152,87 @@ fn dense_args(cx: &Ctxt, spec: &Spec, index: usize) -> Option<Layer> {
             None
         }
     };
-    extra_tokens(cx, spec, 2, SYNTAX);
+    let mut next = 2;
+    let param = activation.and_then(|act| {
+        let group = match spec.args.get(next) {
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => Some(g),
+            _ => None,
+        };
+        next += usize::from(group.is_some());
+        activation_param(cx, act, group)
+    });
+    let frozen = match spec.args.get(next) {
+        Some(TokenTree::Ident(id)) if id == "frozen" => {
+            next += 1;
+            Some(id.span())
+        }
+        _ => None,
+    };
+    extra_tokens(cx, spec, next, SYNTAX);
     Some(Layer {
         index,
         width: width?,
         activation: activation?,
+        param: param.unwrap_or(None),
+        frozen,
     })
+}
+
+/// The α of `leaky_relu(0.2)`: `Some(None)` for an activation without a
+/// parameter, `Some(Some(default))` for a parametric one written bare, and
+/// `None` after reporting a bad parameter.
+fn activation_param(
+    cx: &Ctxt,
+    act: Spanned<Activation>,
+    group: Option<&proc_macro2::Group>,
+) -> Option<Option<f64>> {
+    let name = act.value.name();
+    let default = act.value.row().param;
+    let Some(group) = group else {
+        return Some(default);
+    };
+    let Some(default) = default else {
+        cx.error_spanned_by(
+            group,
+            format!("`{name}` takes no parameter\nhelp: write `{name}`; of the activations only `leaky_relu(α)` and `elu(α)` take one"),
+        );
+        return None;
+    };
+    let help = format!("help: write a positive number, as in `{name}({default:?})`, or `{name}` alone for α = {default:?}");
+    let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
+    let (negative, lit) = match tokens.as_slice() {
+        [TokenTree::Literal(l)] => (false, l),
+        [TokenTree::Punct(p), TokenTree::Literal(l)] if p.as_char() == '-' => (true, l),
+        _ => {
+            cx.error_spanned_by(
+                group,
+                format!("`{name}`'s parameter α must be a number literal\n{help}"),
+            );
+            return None;
+        }
+    };
+    let value = match syn::parse2::<Lit>(TokenTree::Literal(lit.clone()).into()) {
+        Ok(Lit::Float(f)) => f.base10_parse::<f64>().ok(),
+        Ok(Lit::Int(i)) => i.base10_parse::<u32>().ok().map(f64::from),
+        _ => None,
+    };
+    match value.map(|v| if negative { -v } else { v }) {
+        Some(alpha) if alpha > 0.0 && alpha.is_finite() => Some(Some(alpha)),
+        Some(alpha) => {
+            cx.error_spanned_by(
+                group,
+                format!("`{name}`'s parameter α must be positive, not {alpha:?}\n{help}"),
+            );
+            None
+        }
+        None => {
+            cx.error_spanned_by(
+                group,
+                format!("`{name}`'s parameter α must be a number literal\n{help}"),
+            );
+            None
+        }
+    }
 }
 
 /// `NAME` in `loss NAME`.
@@ -260,9 +335,14 @@ fn extra_tokens(cx: &Ctxt, spec: &Spec, from: usize, syntax: &str) {
         ),
         _ => {
             let rest: TokenStream = spec.args[from..].iter().cloned().collect();
+            let frozen = if spec.is(kw::DENSE) {
+                ", and `frozen` after it to keep the layer's weights fixed"
+            } else {
+                ""
+            };
             cx.error_spanned_by(
                 rest,
-                format!("unexpected tokens after `{syntax}`\nhelp: write `{syntax}`"),
+                format!("unexpected tokens after `{syntax}`\nhelp: write `{syntax}`{frozen}"),
             );
         }
     }

@@ -34,7 +34,7 @@ pub mod train;
 pub mod weights;
 
 pub use activation::OutputKind;
-pub use network::{LossKind, Network, Params, Trainable};
+pub use network::{LossKind, Network, Params, Trainable, TrainableRanges};
 pub use rand;
 pub use scalar::Scalar;
 pub use weights::WeightsError;
@@ -59,8 +59,8 @@ macro_rules! if_alloc {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::activation::{
-        Activation, Elementwise, Gaussian, Linear, Relu, Sigmoid, Sign, Softmax, Softplus,
-        Softsign, Step, Tanh,
+        Activation, Elementwise, Elu, Gaussian, Gelu, LeakyRelu, Linear, Relu, Sigmoid, Sign, Silu,
+        Softmax, Softplus, Softsign, Step, Tanh,
     };
     /// `forward_batch`'s building blocks.
     pub mod batch {

@@ -70,7 +70,7 @@ pub fn bce_logits<T: Scalar, const K: usize>(h: &[T; K], d: &[T; K]) -> T {
 pub fn ce_sigmoid_logits<T: Scalar, const K: usize>(h: &[T; K], d: &[T; K]) -> T {
     let mut s = T::ZERO;
     for (&hk, &dk) in h.iter().zip(d) {
-        s += dk * Softplus::f(-hk);
+        s += dk * Softplus.f(-hk);
     }
     s
 }
@@ -116,10 +116,10 @@ mod tests {
     fn logit_forms_equal_textbook_forms() {
         let h = [0.3f64, -1.2, 2.0];
         let d = [1.0, 0.0, 0.25];
-        let y = h.map(Sigmoid::f);
+        let y = h.map(|v| Sigmoid.f(v));
         assert!((bce_logits(&h, &d) - bce(&y, &d)).abs() < 1e-14);
         assert!((ce_sigmoid_logits(&h, &d) - ce(&y, &d)).abs() < 1e-14);
-        let p = Softmax::layer(&h);
+        let p = Softmax.layer(&h);
         assert!((ce_softmax_logits(&h, &d) - ce(&p, &d)).abs() < 1e-14);
     }
 

@@ -50,6 +50,11 @@ pub unsafe trait Params: Clone {
     /// Each layer's (units, inputs): the shape of `w{l}` is
     /// `[[T; inputs]; units]` and of `b{l}` is `[T; units]`.
     const LAYER_SHAPES: &'static [(usize, usize)];
+    /// Whether each layer is `frozen` (parallel to `LAYER_SHAPES`): its
+    /// parameters are never changed by training. Generated `backward` adds
+    /// nothing for them; the optimisers in `optim` step only the ranges
+    /// [`Params::trainable`] yields, so weight decay leaves them alone too.
+    const FROZEN: &'static [bool] = &[];
 
     /// A network whose every weight and bias is zero.
     fn zeroed() -> Self;
@@ -87,10 +92,50 @@ pub unsafe trait Params: Clone {
         }
     }
 
+    /// The ranges of the flat view that training may change: every
+    /// parameter except those of `frozen` layers, adjacent layers merged
+    /// (one range for a network with nothing frozen).
+    #[inline]
+    fn trainable() -> TrainableRanges<Self> {
+        TrainableRanges {
+            layer: 0,
+            offset: 0,
+            net: PhantomData,
+        }
+    }
+
     /// Sets every parameter to zero (to reuse a value as a gradient buffer).
     #[inline]
     fn set_zero(&mut self) {
         self.params_mut().fill(Self::Scalar::ZERO);
+    }
+}
+
+/// The ranges of [`Params::trainable`].
+#[derive(Clone, Debug)]
+pub struct TrainableRanges<N> {
+    layer: usize,
+    offset: usize,
+    net: PhantomData<N>,
+}
+
+impl<N: Params> Iterator for TrainableRanges<N> {
+    type Item = core::ops::Range<usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let frozen = |l: usize| N::FROZEN.get(l).copied().unwrap_or(false);
+        let size = |l: usize| N::LAYER_SHAPES[l].0 * (N::LAYER_SHAPES[l].1 + 1);
+        let layers = N::LAYER_SHAPES.len();
+        while self.layer < layers && frozen(self.layer) {
+            self.offset += size(self.layer);
+            self.layer += 1;
+        }
+        let start = self.offset;
+        while self.layer < layers && !frozen(self.layer) {
+            self.offset += size(self.layer);
+            self.layer += 1;
+        }
+        (self.offset > start).then_some(start..self.offset)
     }
 }
 

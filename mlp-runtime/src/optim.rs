@@ -4,7 +4,9 @@
 //!
 //! `step(net, grad)` applies one update from `grad`, the gradient of the
 //! loss to minimise (for a mini-batch, the mean over its samples, as
-//! [`crate::train::batch_gradient`] computes it).
+//! [`crate::train::batch_gradient`] computes it). Steps touch only the
+//! parameters [`Params::trainable`] yields: the layers of a declaration
+//! marked `frozen` stay bit for bit as they are, weight decay included.
 
 use crate::{Params, Scalar};
 
@@ -67,16 +69,19 @@ impl<N: Params> Sgd<N> {
 impl<N: Params> Optimizer<N> for Sgd<N> {
     fn step(&mut self, net: &mut N, grad: &N) {
         let (lr, mu, wd) = (self.lr, self.momentum, self.weight_decay);
-        let v = self.velocity.params_mut();
-        for ((p, &g), v) in net.params_mut().iter_mut().zip(grad.params()).zip(v) {
-            let g = g + wd * *p;
-            if mu == N::Scalar::ZERO {
-                *p -= lr * g;
-                continue;
+        for r in N::trainable() {
+            let v = &mut self.velocity.params_mut()[r.clone()];
+            let (p, g) = (&mut net.params_mut()[r.clone()], &grad.params()[r]);
+            for ((p, &g), v) in p.iter_mut().zip(g).zip(v) {
+                let g = g + wd * *p;
+                if mu == N::Scalar::ZERO {
+                    *p -= lr * g;
+                    continue;
+                }
+                *v = mu * *v + g;
+                let update = if self.nesterov { g + mu * *v } else { *v };
+                *p -= lr * update;
             }
-            *v = mu * *v + g;
-            let update = if self.nesterov { g + mu * *v } else { *v };
-            *p -= lr * update;
         }
     }
 }
@@ -145,13 +150,20 @@ impl<N: Params> Optimizer<N> for Adam<N> {
         self.beta2_t *= b2;
         let (c1, c2) = (one - self.beta1_t, one - self.beta2_t);
         let (lr, eps, decay) = (self.lr, self.eps, self.lr * self.weight_decay);
-        let params = net.params_mut().iter_mut().zip(grad.params());
-        for ((p, &g), (m, v)) in params.zip(self.m.params_mut().iter_mut().zip(self.v.params_mut()))
-        {
-            *p -= decay * *p;
-            *m = b1 * *m + (one - b1) * g;
-            *v = b2 * *v + (one - b2) * g * g;
-            *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
+        for r in N::trainable() {
+            let (m, v) = (
+                &mut self.m.params_mut()[r.clone()],
+                &mut self.v.params_mut()[r.clone()],
+            );
+            let params = net.params_mut()[r.clone()]
+                .iter_mut()
+                .zip(&grad.params()[r]);
+            for ((p, &g), (m, v)) in params.zip(m.iter_mut().zip(v)) {
+                *p -= decay * *p;
+                *m = b1 * *m + (one - b1) * g;
+                *v = b2 * *v + (one - b2) * g * g;
+                *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
+            }
         }
     }
 }
@@ -207,26 +219,30 @@ impl<N: Params> Default for Rprop<N> {
 impl<N: Params> Optimizer<N> for Rprop<N> {
     fn step(&mut self, net: &mut N, grad: &N) {
         let zero = N::Scalar::ZERO;
-        let state = self
-            .delta
-            .params_mut()
-            .iter_mut()
-            .zip(self.previous.params_mut());
-        for ((p, &g), (delta, prev)) in net.params_mut().iter_mut().zip(grad.params()).zip(state) {
-            let mut g = g;
-            let trend = g * *prev;
-            if trend > zero {
-                *delta = (*delta * self.increase).min(self.delta_max);
-            } else if trend < zero {
-                *delta = (*delta * self.decrease).max(self.delta_min);
-                g = zero;
+        for r in N::trainable() {
+            let delta = &mut self.delta.params_mut()[r.clone()];
+            let state = delta
+                .iter_mut()
+                .zip(&mut self.previous.params_mut()[r.clone()]);
+            let params = net.params_mut()[r.clone()]
+                .iter_mut()
+                .zip(&grad.params()[r]);
+            for ((p, &g), (delta, prev)) in params.zip(state) {
+                let mut g = g;
+                let trend = g * *prev;
+                if trend > zero {
+                    *delta = (*delta * self.increase).min(self.delta_max);
+                } else if trend < zero {
+                    *delta = (*delta * self.decrease).max(self.delta_min);
+                    g = zero;
+                }
+                if g > zero {
+                    *p -= *delta;
+                } else if g < zero {
+                    *p += *delta;
+                }
+                *prev = g;
             }
-            if g > zero {
-                *p -= *delta;
-            } else if g < zero {
-                *p += *delta;
-            }
-            *prev = g;
         }
     }
 }

@@ -79,6 +79,10 @@ pub trait Sealed {
     /// polynomial); otherwise the same as [`Scalar::exp`]. Both are within
     /// 1e-6 relative.
     fn exp_narrow(self) -> Self;
+    /// e^x − 1, accurate for small x (elu).
+    fn exp_m1(self) -> Self;
+    /// The error function (gelu).
+    fn erf(self) -> Self;
     /// Writes the value little-endian into `out` (its size in bytes).
     fn write_le(self, out: &mut [u8]);
     /// Reads a value written by `write_le` from `bytes` (its size in bytes).
@@ -86,11 +90,19 @@ pub trait Sealed {
 }
 
 macro_rules! impl_scalar {
-    ($t:ty, $name:literal, $exp:path, $exp_narrow:path, $ln:path, $ln_1p:path, $tanh:path, $sqrt:path) => {
+    ($t:ty, $name:literal, $exp:path, $exp_narrow:path, $ln:path, $ln_1p:path, $tanh:path, $sqrt:path, $exp_m1:path, $erf:path) => {
         impl Sealed for $t {
             #[inline(always)]
             fn exp_narrow(self) -> Self {
                 $exp_narrow(self)
+            }
+            #[inline]
+            fn exp_m1(self) -> Self {
+                $exp_m1(self)
+            }
+            #[inline]
+            fn erf(self) -> Self {
+                $erf(self)
             }
             #[inline]
             fn write_le(self, out: &mut [u8]) {
@@ -168,7 +180,9 @@ impl_scalar!(
     libm::logf,
     crate::fastmath::ln_1p,
     crate::fastmath::tanh,
-    libm::sqrtf
+    libm::sqrtf,
+    libm::expm1f,
+    libm::erff
 );
 impl_scalar!(
     f64,
@@ -178,7 +192,9 @@ impl_scalar!(
     libm::log,
     libm::log1p,
     libm::tanh,
-    libm::sqrt
+    libm::sqrt,
+    libm::expm1,
+    libm::erf
 );
 
 #[cfg(feature = "std")]

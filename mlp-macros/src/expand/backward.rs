@@ -7,9 +7,9 @@
 //! ∂L/∂b^l_i = δ^l_i.
 
 use super::code::{
-    activation_type, array, float, for_each_i, for_each_ij, input_of, lit, name, runtime, sum,
+    activation_value, array, float, for_each_i, for_each_ij, input_of, lit, name, runtime, sum,
 };
-use crate::model::{Activation, Network};
+use crate::model::{Layer, Network};
 use crate::rules::{Delta, GradY, Rule};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,17 +26,20 @@ pub fn loss_value(net: &Network, rule: Rule) -> TokenStream {
     quote!(#f(&#of, d))
 }
 
-/// f'(h), as the runtime's `df(h, y)` for the activation's type.
-fn derivative(act: Activation, h: &TokenStream, y: &TokenStream) -> TokenStream {
-    let f = activation_type(act);
-    quote!(<#f as ::mlp::__private::Elementwise>::df(#h, #y))
+/// f'(h) of `layer`'s activation, as the runtime's `df(h, y)`.
+fn derivative(layer: &Layer, h: &TokenStream, y: &TokenStream) -> TokenStream {
+    let f = activation_value(layer);
+    quote!(::mlp::__private::Elementwise::df(#f, #h, #y))
 }
 
-/// `let delta{L} = ..;` then each hidden `let delta{l} = ..;`, output first.
+/// `let delta{L} = ..;` then each hidden `let delta{l} = ..;`, output
+/// first, down to the lowest layer that trains: below it no weight changes,
+/// so no δ is needed (a frozen feature extractor costs only its forward pass).
 pub fn deltas(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
     let l_out = net.output().index;
     let output = output_delta(net, rule.delta, ty);
-    let hidden = (1..l_out).rev().map(|l| hidden_delta(net, l, ty));
+    let lowest = net.lowest_trainable();
+    let hidden = (lowest..l_out).rev().map(|l| hidden_delta(net, l, ty));
     quote!(#output #(#hidden)*)
 }
 
@@ -61,7 +64,7 @@ fn output_delta(net: &Network, delta: Delta, ty: &TokenStream) -> TokenStream {
         Delta::YMinusD => array(k, unroll, |i| quote!(#y[#i] - d[#i])),
         Delta::SigmoidCe => array(k, unroll, |i| quote!(-d[#i] * (1.0 - #y[#i]))),
         Delta::Chain(g) => array(k, unroll, |i| {
-            let df = derivative(out.activation.value, &quote!(#h[#i]), &quote!(#y[#i]));
+            let df = derivative(out, &quote!(#h[#i]), &quote!(#y[#i]));
             let g = grad_y(g, i);
             quote!(#g * #df)
         }),
@@ -85,14 +88,13 @@ fn hidden_delta(net: &Network, l: usize, ty: &TokenStream) -> TokenStream {
     let (n, next_n) = (layer.width.value, net.layers[l].width.value);
     let (h, y, delta) = (name("h", l), name("y", l), name("delta", l));
     let (w_next, delta_next) = (name("w", l + 1), name("delta", l + 1));
-    let act = layer.activation.value;
     let n_lit = lit(n);
     if !net.unrolled(l + 1) {
         // (W^(l+1))ᵀ δ^(l+1) accumulated row by row of W: the same order of
         // additions as the running sum, but each step is a contiguous
         // multiply-add over all units i, which vectorises.
         let next_lit = lit(next_n);
-        let df = derivative(act, &quote!(#h[__i]), &quote!(#y[__i]));
+        let df = derivative(layer, &quote!(#h[__i]), &quote!(#y[__i]));
         return quote! {
             let #delta: [#ty; #n_lit] = {
                 let mut __back: [#ty; #n_lit] = [0.0; #n_lit];
@@ -115,7 +117,7 @@ fn hidden_delta(net: &Network, l: usize, ty: &TokenStream) -> TokenStream {
             true,
             |k| quote!(self.#w_next[#k][#i] * #delta_next[#k]),
         );
-        let df = derivative(act, &quote!(#h[#i]), &quote!(#y[#i]));
+        let df = derivative(layer, &quote!(#h[#i]), &quote!(#y[#i]));
         quote!(#df * (#back))
     });
     quote!(let #delta: [#ty; #n_lit] = #v;)
@@ -132,9 +134,11 @@ pub enum Apply {
     Sgd,
 }
 
-/// One statement (or loop) per parameter of every layer.
+/// One statement (or loop) per parameter of every layer that trains
+/// (`frozen` layers get no gradient and no update).
 pub fn apply(net: &Network, mode: &Apply) -> TokenStream {
-    let stmts = net.layers.iter().map(|layer| {
+    let trainable = net.layers.iter().filter(|l| l.frozen.is_none());
+    let stmts = trainable.map(|layer| {
         let l = layer.index;
         let unroll = net.unrolled(l);
         let (w, b, delta) = (name("w", l), name("b", l), name("delta", l));

@@ -3,7 +3,7 @@
 //! (small layers) or a loop with constant bounds (large layers), from one
 //! closure that is given the index to use.
 
-use crate::model::Activation;
+use crate::model::{Activation, Layer};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -25,9 +25,22 @@ pub fn runtime(name: &str) -> TokenStream {
     quote!(::mlp::__private::#ident)
 }
 
-/// The runtime's zero-sized type for `act`, e.g. `::mlp::__private::Relu`.
+/// The runtime's type for `act`, e.g. `::mlp::__private::Relu`.
 pub fn activation_type(act: Activation) -> TokenStream {
     runtime(act.row().runtime)
+}
+
+/// Layer `l`'s activation as a runtime value: `::mlp::__private::Relu`, or
+/// with its parameter, `::mlp::__private::LeakyRelu(0.2)`.
+pub fn activation_value(layer: &Layer) -> TokenStream {
+    let ty = activation_type(layer.activation.value);
+    match layer.param {
+        Some(alpha) => {
+            let alpha = float(alpha);
+            quote!(#ty(#alpha))
+        }
+        None => ty,
+    }
 }
 
 /// `h3`, `y3`, `delta3`, `w3`, `b3`: the names of layer `l`'s values.

@@ -1,7 +1,7 @@
 //! The forward pass: for each layer l, h^l = W^l y^(l-1) + b^l and
 //! y^l = f_l(h^l), as arrays `h{l}` and `y{l}` with `y0` being `x`.
 
-use super::code::{activation_type, array, input_of, lit, name, runtime, sum};
+use super::code::{activation_value, array, input_of, lit, name, runtime, sum};
 use crate::model::{Layer, Network};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,8 +20,8 @@ pub fn layers(net: &Network, ty: &TokenStream, output_y: bool) -> TokenStream {
             // The runtime applies f across the layer in one loop, which
             // vectorises (and picks the short-latency form for layers too
             // narrow to fill a vector).
-            let f = activation_type(layer.activation.value);
-            quote!(let #y: [#ty; #n] = <#f as ::mlp::__private::Activation>::layer(&#h);)
+            let f = activation_value(layer);
+            quote!(let #y: [#ty; #n] = ::mlp::__private::Activation::layer(#f, &#h);)
         });
         quote! {
             let #h: [#ty; #n] = #pre;
@@ -60,10 +60,10 @@ pub fn batch_layers(net: &Network) -> TokenStream {
         let l = layer.index;
         let (w, b) = (name("w", l), name("b", l));
         let (prev, h, y) = (name("y", l - 1), name("h", l), name("y", l));
-        let f = activation_type(layer.activation.value);
+        let f = activation_value(layer);
         quote! {
             let #h = ::mlp::__private::batch::dense(&self.#w, &self.#b, &#prev);
-            let #y = <#f as ::mlp::__private::Activation>::batch(&#h);
+            let #y = ::mlp::__private::Activation::batch(#f, &#h);
         }
     });
     let last = name("y", net.layers.len());

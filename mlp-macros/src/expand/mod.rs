@@ -221,6 +221,7 @@ fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
         let (units, inputs) = (lit(units), lit(inputs));
         quote!((#units, #inputs))
     });
+    let frozen = net.layers.iter().map(|l| l.frozen.is_some());
     let init = net.layers.iter().map(|layer| {
         let (w, b) = (name("w", layer.index), name("b", layer.index));
         let scheme = match layer.activation.value.row().init {
@@ -242,6 +243,7 @@ fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
             const PARAMS: usize = #ident::PARAMS;
             const DECLARATION: &'static str = #declaration;
             const LAYER_SHAPES: &'static [(usize, usize)] = &[#(#shapes),*];
+            const FROZEN: &'static [bool] = &[#(#frozen),*];
             #[inline]
             fn zeroed() -> Self {
                 #ident::zeroed()

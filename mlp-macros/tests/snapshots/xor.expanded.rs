@@ -47,11 +47,13 @@ impl Xor {
             self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
             self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1],
         ];
-        let y1: [f32; 2] = <::mlp::__private::Relu as ::mlp::__private::Activation>::layer(
+        let y1: [f32; 2] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Relu,
             &h1,
         );
         let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
-        let y2: [f32; 1] = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::layer(
+        let y2: [f32; 1] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Sigmoid,
             &h2,
         );
         y2
@@ -65,9 +67,9 @@ impl Xor {
     pub fn forward_batch<const B: usize>(&self, xs: &[[f32; 2]; B]) -> [[f32; 1]; B] {
         let y0 = ::mlp::__private::batch::transpose(xs);
         let h1 = ::mlp::__private::batch::dense(&self.w1, &self.b1, &y0);
-        let y1 = <::mlp::__private::Relu as ::mlp::__private::Activation>::batch(&h1);
+        let y1 = ::mlp::__private::Activation::batch(::mlp::__private::Relu, &h1);
         let h2 = ::mlp::__private::batch::dense(&self.w2, &self.b2, &y1);
-        let y2 = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::batch(&h2);
+        let y2 = ::mlp::__private::Activation::batch(::mlp::__private::Sigmoid, &h2);
         ::mlp::__private::batch::transpose(&y2)
     }
     ///Size of [`Self::to_bytes`]: 9 parameters of 4 bytes.
@@ -111,7 +113,8 @@ impl Xor {
             self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
             self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1],
         ];
-        let y1: [f32; 2] = <::mlp::__private::Relu as ::mlp::__private::Activation>::layer(
+        let y1: [f32; 2] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Relu,
             &h1,
         );
         let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
@@ -125,19 +128,21 @@ impl Xor {
             self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
             self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1],
         ];
-        let y1: [f32; 2] = <::mlp::__private::Relu as ::mlp::__private::Activation>::layer(
+        let y1: [f32; 2] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Relu,
             &h1,
         );
         let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
-        let y2: [f32; 1] = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::layer(
+        let y2: [f32; 1] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Sigmoid,
             &h2,
         );
         let loss: f32 = ::mlp::__private::bce_logits(&h2, d);
         let delta2: [f32; 1] = [y2[0] - d[0]];
         let delta1: [f32; 2] = [
-            <::mlp::__private::Relu as ::mlp::__private::Elementwise>::df(h1[0], y1[0])
+            ::mlp::__private::Elementwise::df(::mlp::__private::Relu, h1[0], y1[0])
                 * (self.w2[0][0] * delta2[0]),
-            <::mlp::__private::Relu as ::mlp::__private::Elementwise>::df(h1[1], y1[1])
+            ::mlp::__private::Elementwise::df(::mlp::__private::Relu, h1[1], y1[1])
                 * (self.w2[0][1] * delta2[0]),
         ];
         grad.w1[0][0] += delta1[0] * x[0];
@@ -163,19 +168,21 @@ impl Xor {
             self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
             self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1],
         ];
-        let y1: [f32; 2] = <::mlp::__private::Relu as ::mlp::__private::Activation>::layer(
+        let y1: [f32; 2] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Relu,
             &h1,
         );
         let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
-        let y2: [f32; 1] = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::layer(
+        let y2: [f32; 1] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Sigmoid,
             &h2,
         );
         let loss: f32 = ::mlp::__private::bce_logits(&h2, d);
         let delta2: [f32; 1] = [y2[0] - d[0]];
         let delta1: [f32; 2] = [
-            <::mlp::__private::Relu as ::mlp::__private::Elementwise>::df(h1[0], y1[0])
+            ::mlp::__private::Elementwise::df(::mlp::__private::Relu, h1[0], y1[0])
                 * (self.w2[0][0] * delta2[0]),
-            <::mlp::__private::Relu as ::mlp::__private::Elementwise>::df(h1[1], y1[1])
+            ::mlp::__private::Elementwise::df(::mlp::__private::Relu, h1[1], y1[1])
                 * (self.w2[0][1] * delta2[0]),
         ];
         self.w1[0][0] -= lr * delta1[0] * x[0];
@@ -196,6 +203,7 @@ unsafe impl ::mlp::__private::Params for Xor {
     const PARAMS: usize = Xor::PARAMS;
     const DECLARATION: &'static str = "input 2, dense 2 relu, dense 1 sigmoid, loss bce";
     const LAYER_SHAPES: &'static [(usize, usize)] = &[(2, 2), (1, 2)];
+    const FROZEN: &'static [bool] = &[false, false];
     #[inline]
     fn zeroed() -> Self {
         Xor::zeroed()

@@ -185,11 +185,13 @@ pub fn decode<T: Scalar>(
 /// Shapes alone do not make two networks the same: the layers named in the
 /// file's metadata (width and activation) must be the network's.
 fn check_declaration(file: &str, network: &str) -> Result<(), WeightsError> {
+    // `frozen` says how the layer trains, not what it computes.
     fn layers(declaration: &str) -> Vec<&str> {
         declaration
             .split(',')
             .map(str::trim)
             .filter(|s| s.starts_with("dense"))
+            .map(|s| s.trim_end_matches(" frozen"))
             .collect()
     }
     if layers(file) == layers(network) {
