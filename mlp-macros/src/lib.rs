@@ -280,7 +280,7 @@ mod tests {
         };
         let first: syn::Expr = syn::parse_quote!(
             0.5 * (y1[0] - d[0])
-                * <::mlp::__private::Linear as ::mlp::__private::Elementwise>::df(h1[0], y1[0])
+                * ::mlp::__private::Elementwise::df(::mlp::__private::Linear, h1[0], y1[0])
         );
         assert_eq!(a.elems[0], first);
     }
