@@ -26,6 +26,8 @@ network! {
     pub struct Sig1664648<input 16, dense 64 sigmoid, dense 64 sigmoid, dense 8 sigmoid, loss sse>;
     pub struct Mnist<input 784, dense 128 sigmoid, dense 10 softmax, loss ce>;
     pub struct MnistSse<input 784, dense 128 sigmoid, dense 10 sigmoid, loss sse>;
+    /// Fine-tuning the output layer of `Mnist` only.
+    pub struct MnistTune<input 784, dense 128 sigmoid frozen, dense 10 softmax, loss ce>;
 }
 
 /// Samples cycled through by every measurement.
@@ -296,4 +298,45 @@ fn main() {
     batched!(reps, scale, "2-2-1 relu/sigmoid/bce", ReluBce221, 2);
     batched!(reps, scale, "4-16-3 tanh/softmax/ce", TanhSoftmax4163, 4);
     batched!(reps, scale, "4-16-3 tanh/sigmoid/sse", TanhSigSse4163, 4);
+
+    fine_tuning(reps, scale);
+}
+
+/// `train_step` of 784-128-10 with the hidden layer `frozen` against the
+/// full step, and `forward` for scale: fine-tuning the last layer should
+/// cost the forward pass plus the output layer's update.
+fn fine_tuning(reps: usize, scale: usize) {
+    let mut rng = SmallRng::seed_from_u64(44);
+    let xs: Vec<[f32; 784]> = (0..SAMPLES).map(|_| random(&mut rng, 0.0, 1.0)).collect();
+    let ds: Vec<[f32; 10]> = (0..SAMPLES).map(|k| one_hot(k % 10)).collect();
+    let mut full: Box<Mnist> = mlp::boxed::new(&mut rng);
+    let mut tune: Box<MnistTune> = mlp::boxed::zeroed();
+    mlp::Params::params_mut(&mut *tune).copy_from_slice(mlp::Params::params(&*full));
+    let (full_ns, tune_ns) = compare(
+        reps,
+        10 * scale,
+        |i| {
+            black_box(full.train_step(black_box(&xs[i]), &ds[i], 1e-3));
+        },
+        |i| {
+            black_box(tune.train_step(black_box(&xs[i]), &ds[i], 1e-3));
+        },
+    );
+    let (forward_ns, _) = compare(
+        reps,
+        10 * scale,
+        |i| {
+            black_box(full.forward(black_box(&xs[i])));
+        },
+        |_| {},
+    );
+    println!();
+    println!(
+        "| workload | train_step ns | frozen hidden layer: train_step ns | speed-up | forward ns |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "| 784-128-10 sigmoid/softmax/ce | {full_ns:.1} | {tune_ns:.1} | {:.2}x | {forward_ns:.1} |",
+        full_ns / tune_ns
+    );
 }

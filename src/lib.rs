@@ -25,12 +25,15 @@
 //! is a comma-separated list:
 //!
 //! - `input N` — first, exactly once, N ≥ 1;
-//! - `dense N ACT` — one or more, N ≥ 1;
+//! - `dense N ACT` — one or more, N ≥ 1, optionally followed by `frozen`;
 //! - `loss LOSS` — optional, last; without it the network is inference-only.
 //!
 //! Activations: `linear`, `step`, `sign`, `softsign`, `sigmoid` (alias
 //! `logistic`), `tanh`, `relu`, `softplus`, `gaussian` (e^(−h²)), `softmax`
-//! (output layer only, N ≥ 2). Losses, per sample:
+//! (output layer only, N ≥ 2), `leaky_relu(α)`, `elu(α)` (α optional:
+//! 0.01 and 1), `gelu` (exact, with erf), `silu` (alias `swish`). A
+//! trailing `frozen` (`dense 16 tanh frozen`) keeps a layer fixed while the
+//! others train. Losses, per sample:
 //!
 //! | name | formula | natural output |
 //! |---|---|---|

@@ -30,6 +30,7 @@ network! {
     struct Small<input 2, dense 4 tanh, dense 1 sigmoid, loss bce>;
     struct Looped<input 64, dense 32 relu, dense 10 softmax, loss ce>;
     struct Mnist<input 784, dense 128 sigmoid, dense 10 softmax, loss ce>;
+    struct Tuned<input 64, dense 32 gelu frozen, dense 16 leaky_relu(0.1), dense 10 softmax, loss ce>;
 }
 
 fn allocations_during(f: impl FnOnce()) -> usize {
@@ -82,6 +83,7 @@ fn hot_paths_never_allocate() {
     // Optimiser steps and mini-batch gradients (state lives in values of
     // the network's own type).
     use mlp::optim::{Adam, Optimizer, Rprop, Sgd};
+    use mlp::Params;
     let xs = [x64; 8];
     let ds = [d10; 8];
     let mut sgd = Sgd::new(0.01).nesterov(0.9).weight_decay(1e-4);
@@ -103,6 +105,25 @@ fn hot_paths_never_allocate() {
     });
     assert!(sink.is_finite());
     assert_eq!(n, 0, "allocations in optimiser steps");
+
+    // Fine-tuning: frozen layers, a schedule and gradient clipping.
+    use mlp::optim::{clip_grad_norm, Schedule};
+    let mut tuned = Tuned::new(&mut rng);
+    let mut tuned_grad = Tuned::zeroed();
+    let mut adam_t = Adam::new(0.01);
+    let schedule = Schedule::cosine(50).warmup(5);
+    let n = allocations_during(|| {
+        for epoch in 0..10 {
+            sink += tuned.train_step(&x64, &d10, 0.01);
+            tuned_grad.set_zero();
+            sink += tuned.backward(&x64, &d10, &mut tuned_grad);
+            sink += clip_grad_norm(&mut tuned_grad, 1.0);
+            adam_t.set_learning_rate(schedule.rate(0.01, epoch) as f32);
+            adam_t.step(&mut tuned, &tuned_grad);
+        }
+    });
+    assert!(sink.is_finite());
+    assert_eq!(n, 0, "allocations in frozen, scheduled and clipped steps");
 
     // A 784-128-10 network (400 KB, created on the heap beforehand).
     let mut mnist: Box<Mnist> = mlp::boxed::new(&mut rng);

@@ -295,6 +295,89 @@ mod tests {
         assert!(scan(method(&file, "train_step"), "").loops >= 4);
     }
 
+    /// The struct's doc comment, as rustdoc joins it.
+    fn struct_docs(file: &syn::File) -> String {
+        let syn::Item::Struct(item) = &file.items[0] else {
+            panic!("the struct comes first")
+        };
+        let lines: Vec<String> = item
+            .attrs
+            .iter()
+            .filter_map(|a| match &a.meta {
+                syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        lines.join("\n")
+    }
+
+    #[test]
+    fn networks_document_their_layers_and_deltas() {
+        let docs = struct_docs(&expanded(quote! {
+            /// Learns XOR.
+            pub struct Xor<input 2, dense 2 relu, dense 1 sigmoid, loss bce>;
+        }));
+        assert!(
+            docs.starts_with(" Learns XOR.\n"),
+            "the user's doc comes first: {docs}"
+        );
+        for want in [
+            "| 1 | 2 | `relu` | `w1`: 2 × 2 | `b1`: 2 | unrolled | trains |",
+            "| 2 | 1 | `sigmoid` | `w2`: 1 × 2 | `b2`: 1 | unrolled | trains |",
+            "2 inputs, 9 parameters, 36 bytes (f32).",
+            "# Loss: `bce`",
+            "L = Σₖ softplus(h²ₖ) − dₖ·h²ₖ",
+            "- δ² = y² − d (sigmoid + bce, fused: the loss's derivative cancels f′)",
+            "- δ¹ = relu′(h¹) ⊙ (W²)ᵀ δ²",
+        ] {
+            assert!(docs.contains(want), "missing `{want}` in:\n{docs}");
+        }
+
+        let docs = struct_docs(&expanded(quote! {
+            #[scalar(f64)]
+            struct S<input 4, dense 3 tanh frozen, dense 300 leaky_relu(0.2), dense 3 softmax, loss sse>;
+        }));
+        for want in [
+            "| 1 | 3 | `tanh` | `w1`: 3 × 4 | `b1`: 3 | unrolled | frozen |",
+            "| 2 | 300 | `leaky_relu(0.2)` | `w2`: 300 × 3 | `b2`: 300 | loops | trains |",
+            "| 3 | 3 | `softmax` | `w3`: 3 × 300 | `b3`: 3 | loops | trains |",
+            "L = ½ Σₖ (y³ₖ − dₖ)²",
+            "- δ³ = y³ ⊙ (g − (g · y³)), the softmax Jacobian applied to g = (y³ − d) (softmax + sse)",
+            "- δ² = leaky_relu′(h²) ⊙ (W³)ᵀ δ³",
+            "- δ¹ is not computed: no layer at or below 1 trains",
+            "bytes (f64)",
+        ] {
+            assert!(docs.contains(want), "missing `{want}` in:\n{docs}");
+        }
+
+        let docs = struct_docs(&expanded(quote! {
+            struct C<input 2, dense 3 sigmoid, loss ce>;
+        }));
+        assert!(
+            docs.contains("- δ¹ = −d ⊙ (1 − y¹) (sigmoid + ce, fused: −d/y · y(1 − y))"),
+            "{docs}"
+        );
+        let docs = struct_docs(&expanded(quote! {
+            struct M<input 2, dense 3 tanh, loss mse>;
+        }));
+        assert!(
+            docs.contains("- δ¹ = (2/3)·(y¹ − d) ⊙ tanh′(h¹) (tanh + mse)"),
+            "{docs}"
+        );
+        assert!(docs.contains("L = (1/3) Σₖ (y¹ₖ − dₖ)²"), "{docs}");
+        let docs = struct_docs(&expanded(quote!(struct I<input 2, dense 3 relu>;)));
+        assert!(
+            docs.contains("| inference only |") && !docs.contains("# Loss"),
+            "{docs}"
+        );
+    }
+
     /// The full expansion of one small network, pretty-printed, so that any
     /// change to generated code shows in review. After an intended change:
     /// `UPDATE_SNAPSHOTS=1 cargo test -p mlp-macros`, then read the diff.

@@ -24,9 +24,44 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "input", "dense", "loss", "struct", "pub", "crate", "relu", "sigmoid", "logistic", "softmax",
-    "tanh", "linear", "step", "sign", "softsign", "softplus", "gaussian", "mse", "sse", "bce",
-    "ce", "scalar", "f32", "f64", "f16", "rleu", "Xor", "foo", "self", "type", "r#loss",
+    "input",
+    "dense",
+    "loss",
+    "struct",
+    "pub",
+    "crate",
+    "relu",
+    "sigmoid",
+    "logistic",
+    "softmax",
+    "tanh",
+    "linear",
+    "step",
+    "sign",
+    "softsign",
+    "softplus",
+    "gaussian",
+    "mse",
+    "sse",
+    "bce",
+    "ce",
+    "scalar",
+    "f32",
+    "f64",
+    "f16",
+    "rleu",
+    "Xor",
+    "foo",
+    "self",
+    "type",
+    "r#loss",
+    "leaky_relu",
+    "elu",
+    "gelu",
+    "silu",
+    "swish",
+    "frozen",
+    "weights",
 ];
 const LITERALS: &[&str] = &[
     "0",
@@ -42,13 +77,29 @@ const LITERALS: &[&str] = &[
     "\"s\"",
     "'c'",
     "-1",
+    "0.0",
+    "1e308",
+    "0.01",
 ];
 const PUNCTS: &[char] = &[',', ';', '<', '>', '#', '!', ':', '=', '-', '.', '&'];
 
 /// A random valid declaration.
 fn valid(rng: &mut Rng) -> String {
     let acts = [
-        "linear", "softsign", "sigmoid", "tanh", "relu", "softplus", "gaussian",
+        "linear",
+        "softsign",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "softplus",
+        "gaussian",
+        "leaky_relu",
+        "leaky_relu(0.2)",
+        "elu",
+        "elu(0.5)",
+        "gelu",
+        "silu",
+        "swish",
     ];
     let mut s = String::new();
     if rng.below(2) == 0 {
@@ -60,6 +111,9 @@ fn valid(rng: &mut Rng) -> String {
     s.push_str(&format!("struct N<input {}", 1 + rng.below(5)));
     for _ in 0..rng.below(3) {
         s.push_str(&format!(", dense {} {}", 1 + rng.below(6), rng.pick(&acts)));
+        if rng.below(4) == 0 {
+            s.push_str(" frozen");
+        }
     }
     let (out, loss) = *rng.pick(&[
         ("sigmoid", "bce"),
@@ -106,10 +160,18 @@ fn random_token(rng: &mut Rng) -> TokenTree {
                 Spacing::Joint
             },
         )),
-        _ => TokenTree::Group(Group::new(
-            *rng.pick(&[Delimiter::Parenthesis, Delimiter::Bracket, Delimiter::Brace]),
-            TokenStream::new(),
-        )),
+        _ => {
+            // Empty, or holding a literal: `(0.2)`, `[3]`, `("file")`.
+            let inner = if rng.below(2) == 0 {
+                TokenStream::new()
+            } else {
+                rng.pick(LITERALS).parse().unwrap_or_default()
+            };
+            TokenTree::Group(Group::new(
+                *rng.pick(&[Delimiter::Parenthesis, Delimiter::Bracket, Delimiter::Brace]),
+                inner,
+            ))
+        }
     }
 }
 

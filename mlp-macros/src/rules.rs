@@ -15,31 +15,24 @@ pub struct LossFn {
     pub runtime: &'static str,
     /// Whether it reads `y` (else `h`).
     pub of_outputs: bool,
+    /// The formula as computed, for the generated docs (`{h}`, `{y}` stand
+    /// for the output layer's, `{K}` for its width).
+    pub formula: &'static str,
 }
 
-/// Σ_k softplus(h_k) − d_k h_k: bce from logits, finite for any h.
-const BCE_LOGITS: LossFn = logits("bce_logits");
-/// Σ_k d_k softplus(−h_k): ce on sigmoid outputs from logits.
-const CE_SIGMOID_LOGITS: LossFn = logits("ce_sigmoid_logits");
-/// Σ_k d_k (lse(h) − h_k): ce on softmax outputs via log-sum-exp.
-const CE_SOFTMAX_LOGITS: LossFn = logits("ce_softmax_logits");
-/// (1/K) Σ_k (y_k − d_k)².
-const MSE: LossFn = outputs("mse");
-/// ½ Σ_k (y_k − d_k)².
-const SSE: LossFn = outputs("sse");
-
-const fn logits(runtime: &'static str) -> LossFn {
-    LossFn {
-        runtime,
-        of_outputs: false,
+#[rustfmt::skip] // one loss per line
+mod losses {
+    use super::LossFn;
+    const fn f(runtime: &'static str, of_outputs: bool, formula: &'static str) -> LossFn {
+        LossFn { runtime, of_outputs, formula }
     }
+    pub const BCE_LOGITS: LossFn = f("bce_logits", false, "L = Σₖ softplus({h}ₖ) − dₖ·{h}ₖ, which is −Σₖ [dₖ ln {y}ₖ + (1 − dₖ) ln(1 − {y}ₖ)] computed from the logits: finite for any {h}");
+    pub const CE_SIGMOID_LOGITS: LossFn = f("ce_sigmoid_logits", false, "L = Σₖ dₖ·softplus(−{h}ₖ), which is −Σₖ dₖ ln {y}ₖ computed from the logits");
+    pub const CE_SOFTMAX_LOGITS: LossFn = f("ce_softmax_logits", false, "L = Σₖ dₖ (logsumexp({h}) − {h}ₖ), which is −Σₖ dₖ ln {y}ₖ computed from the logits");
+    pub const MSE: LossFn = f("mse", true, "L = (1/{K}) Σₖ ({y}ₖ − dₖ)²");
+    pub const SSE: LossFn = f("sse", true, "L = ½ Σₖ ({y}ₖ − dₖ)²");
 }
-const fn outputs(runtime: &'static str) -> LossFn {
-    LossFn {
-        runtime,
-        of_outputs: true,
-    }
-}
+use losses::{BCE_LOGITS, CE_SIGMOID_LOGITS, CE_SOFTMAX_LOGITS, MSE, SSE};
 
 /// ∂L/∂y_k = c·(y_k − d_k) of a squared loss over K outputs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -51,6 +44,14 @@ pub enum GradY {
 }
 
 impl GradY {
+    /// `(2/3)·` for mse over 3 outputs, nothing where c = 1.
+    fn factor_text(self, k: usize) -> String {
+        match self {
+            GradY::Mse if k != 2 => format!("(2/{k})·"),
+            _ => String::new(),
+        }
+    }
+
     /// The factor c for `k` outputs.
     pub fn scale(self, k: usize) -> f64 {
         match self {
@@ -75,6 +76,32 @@ pub enum Delta {
     /// δ_i = y_i (g_i − Σ_j g_j y_j): g through the softmax Jacobian
     /// ∂y_j/∂h_i = y_j (δ_ij − y_i) (squared losses on softmax outputs).
     SoftmaxJacobian(GradY),
+}
+
+impl Delta {
+    /// The formula of δ for the output layer, written with its own names:
+    /// `y`, `h` are that layer's (e.g. `y²`), `f′` its activation's
+    /// derivative (e.g. `tanh′`), `k` its width.
+    pub fn formula(self, y: &str, h: &str, f: &str, k: usize) -> String {
+        match self {
+            Delta::YMinusD => format!("{y} − d"),
+            Delta::SigmoidCe => format!("−d ⊙ (1 − {y})"),
+            Delta::Chain(g) => format!("{}({y} − d) ⊙ {f}′({h})", g.factor_text(k)),
+            Delta::SoftmaxJacobian(g) => format!(
+                "{y} ⊙ (g − (g · {y})), the softmax Jacobian applied to g = {}({y} − d)",
+                g.factor_text(k)
+            ),
+        }
+    }
+
+    /// Why this form: `fused` when the loss's derivative cancels f′.
+    pub fn note(self) -> &'static str {
+        match self {
+            Delta::YMinusD => ", fused: the loss's derivative cancels f′",
+            Delta::SigmoidCe => ", fused: −d/y · y(1 − y)",
+            Delta::Chain(_) | Delta::SoftmaxJacobian(_) => "",
+        }
+    }
 }
 
 /// A pair that trains: its loss and its output δ.

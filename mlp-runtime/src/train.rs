@@ -7,7 +7,7 @@
 use crate::activation::OutputKind;
 use crate::check::check_sample;
 pub use crate::check::SampleError;
-use crate::optim::Optimizer;
+use crate::optim::{clip_grad_norm, Optimizer, Schedule};
 use crate::{Network, Scalar, Trainable};
 use alloc::vec::Vec;
 use core::fmt;
@@ -274,6 +274,8 @@ pub struct Epoch {
     pub metric: Option<f64>,
     /// Seconds since training started (with the `std` feature).
     pub elapsed: Option<f64>,
+    /// The learning rate of the epoch, for optimisers that have one.
+    pub learning_rate: Option<f64>,
 }
 
 /// What the callback returns.
@@ -331,6 +333,8 @@ pub struct Fit<'a, T, const IN: usize, const OUT: usize> {
     patience: Option<usize>,
     shuffle: bool,
     metric: Option<Metric>,
+    schedule: Option<Schedule>,
+    clip: Option<T>,
 }
 
 impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
@@ -344,6 +348,8 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
             patience: None,
             shuffle: true,
             metric: None,
+            schedule: None,
+            clip: None,
         }
     }
     /// Number of epochs (at most).
@@ -390,6 +396,23 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
     #[must_use]
     pub fn shuffle(mut self, shuffle: bool) -> Self {
         self.shuffle = shuffle;
+        self
+    }
+    /// A learning-rate schedule: before each epoch the optimiser's rate is
+    /// set to `schedule.rate(base, epoch)`, `base` being its rate when
+    /// `run` starts (epochs count from 0 here). Optimisers without a
+    /// learning rate (Rprop) ignore it. The optimiser keeps the last
+    /// epoch's rate afterwards.
+    #[must_use]
+    pub fn schedule(mut self, schedule: Schedule) -> Self {
+        self.schedule = Some(schedule);
+        self
+    }
+    /// Clips each batch's gradient to a global L2 norm of at most
+    /// `max_norm` before the optimiser step ([`clip_grad_norm`]).
+    #[must_use]
+    pub fn clip_grad_norm(mut self, max_norm: T) -> Self {
+        self.clip = Some(max_norm);
         self
     }
     /// Also report this metric each epoch.
@@ -443,7 +466,12 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
             stopped_early: false,
         };
         let batch = self.batch_size.min(order.len().max(1));
+        let base_rate = optimizer.learning_rate();
         for epoch in 1..=self.epochs {
+            if let (Some(schedule), Some(base)) = (self.schedule, base_rate) {
+                let rate = schedule.rate(base.to_f64(), epoch - 1);
+                optimizer.set_learning_rate(T::from_f64(rate));
+            }
             epoch_start.params_mut().copy_from_slice(net.params());
             if self.shuffle {
                 shuffle(&mut order, rng);
@@ -456,6 +484,9 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
                     return Err(TrainError::Diverged { epoch });
                 }
                 total += loss.to_f64() * indices.len() as f64;
+                if let Some(max_norm) = self.clip {
+                    clip_grad_norm(&mut *grad, max_norm);
+                }
                 optimizer.step(net, &grad);
             }
             if net.params().iter().any(|p| !p.is_finite()) {
@@ -476,6 +507,7 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
                 elapsed: Some(start.elapsed().as_secs_f64()),
                 #[cfg(not(feature = "std"))]
                 elapsed: None,
+                learning_rate: optimizer.learning_rate().map(Scalar::to_f64),
             };
             summary.epochs = epoch;
             summary.best_epoch = epoch;

@@ -5,6 +5,7 @@
 
 mod backward;
 mod code;
+mod docs;
 mod forward;
 mod weights;
 
@@ -21,7 +22,7 @@ pub fn network(checked: &Checked) -> TokenStream {
     let net = &checked.net;
     let scalar = format_ident!("{}", net.scalar.name());
     let ty = quote!(#scalar);
-    let item = struct_item(net, &ty);
+    let item = struct_item(net, &ty, &docs::lines(checked));
     let weights = weights::methods(net, checked.baked.as_ref());
     let inherent = inherent_impl(net, checked.rule, &ty, &weights);
     let params = params_impl(net, &ty);
@@ -40,7 +41,7 @@ pub fn network(checked: &Checked) -> TokenStream {
 }
 
 /// `pub struct Xor { pub w1: [[f32; 2]; 2], pub b1: [f32; 2], ... }`
-fn struct_item(net: &Network, ty: &TokenStream) -> TokenStream {
+fn struct_item(net: &Network, ty: &TokenStream, docs: &[String]) -> TokenStream {
     let (attrs, vis, ident) = (&net.attrs, &net.vis, &net.ident);
     let fields = net.layers.iter().map(|layer| {
         let l = layer.index;
@@ -61,6 +62,7 @@ fn struct_item(net: &Network, ty: &TokenStream) -> TokenStream {
     });
     quote! {
         #(#attrs)*
+        #(#[doc = #docs])*
         #[derive(Clone, Debug, PartialEq)]
         #[repr(C)]
         #vis struct #ident {

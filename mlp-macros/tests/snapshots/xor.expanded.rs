@@ -1,4 +1,23 @@
 /// Learns XOR.
+///
+///# Layers
+///
+///| layer | units | activation | weights | biases | code | training |
+///|---:|---:|---|---|---|---|---|
+///| 1 | 2 | `relu` | `w1`: 2 × 2 | `b1`: 2 | unrolled | trains |
+///| 2 | 1 | `sigmoid` | `w2`: 1 × 2 | `b2`: 1 | unrolled | trains |
+///
+///2 inputs, 9 parameters, 36 bytes (f32).
+///
+///# Loss: `bce`
+///
+///L = Σₖ softplus(h²ₖ) − dₖ·h²ₖ, which is −Σₖ [dₖ ln y²ₖ + (1 − dₖ) ln(1 − y²ₖ)] computed from the logits: finite for any h², per sample; over a batch, the mean.
+///
+///# Backpropagation (as generated)
+///
+///- δ² = y² − d (sigmoid + bce, fused: the loss's derivative cancels f′)
+///- δ¹ = relu′(h¹) ⊙ (W²)ᵀ δ²
+///- ∂L/∂W^l = δ^l (y^(l−1))ᵀ and ∂L/∂b^l = δ^l for every layer that trains, with y⁰ = x; `train_step` subtracts `lr` times them.
 #[derive(Clone, Debug, PartialEq)]
 #[repr(C)]
 pub struct Xor {

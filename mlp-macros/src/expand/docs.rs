@@ -1,0 +1,96 @@
+//! The generated struct documents itself: below the user's own doc
+//! comment, a table of its layers, its size, its loss, and the exact δ
+//! formula emitted for each layer, written with the layer's own names, so
+//! `cargo doc` shows users the maths of their own type.
+
+use crate::check::Checked;
+use crate::model::Network;
+use crate::rules::Rule;
+
+/// The doc lines, one `#[doc]` each.
+pub fn lines(checked: &Checked) -> Vec<String> {
+    let net = &checked.net;
+    let mut out = vec![String::new(), "# Layers".to_owned(), String::new()];
+    out.push("| layer | units | activation | weights | biases | code | training |".to_owned());
+    out.push("|---:|---:|---|---|---|---|---|".to_owned());
+    for layer in &net.layers {
+        let l = layer.index;
+        let m = net.width_before(l);
+        let n = layer.width.value;
+        let code = if net.unrolled(l) { "unrolled" } else { "loops" };
+        let training = match (net.loss, layer.frozen) {
+            (None, _) => "inference only",
+            (Some(_), Some(_)) => "frozen",
+            (Some(_), None) => "trains",
+        };
+        out.push(format!(
+            "| {l} | {n} | `{}` | `w{l}`: {n} × {m} | `b{l}`: {n} | {code} | {training} |",
+            layer.activation_text()
+        ));
+    }
+    let bytes = net.params() * if net.scalar.name() == "f32" { 4 } else { 8 };
+    out.push(String::new());
+    out.push(format!(
+        "{} inputs, {} parameters, {bytes} bytes ({}).",
+        net.inputs.value,
+        net.params(),
+        net.scalar.name()
+    ));
+    if let (Some(rule), Some(loss)) = (checked.rule, net.loss) {
+        out.extend(training(net, rule, loss.value.name()));
+    }
+    out
+}
+
+/// The loss and the backpropagation formulas.
+fn training(net: &Network, rule: Rule, loss: &str) -> Vec<String> {
+    let out = net.output();
+    let big_l = sup(out.index);
+    let (y, h) = (format!("y{big_l}"), format!("h{big_l}"));
+    let k = out.width.value;
+    let formula = rule
+        .loss
+        .formula
+        .replace("{y}", &y)
+        .replace("{h}", &h)
+        .replace("{K}", &k.to_string());
+    let mut lines = vec![
+        String::new(),
+        format!("# Loss: `{loss}`"),
+        String::new(),
+        format!("{formula}, per sample; over a batch, the mean."),
+        String::new(),
+        "# Backpropagation (as generated)".to_owned(),
+        String::new(),
+    ];
+    let act = out.activation.value.name();
+    lines.push(format!(
+        "- δ{big_l} = {} ({act} + {loss}{})",
+        rule.delta.formula(&y, &h, act, k),
+        rule.delta.note()
+    ));
+    let lowest = net.lowest_trainable();
+    for l in (1..out.index).rev() {
+        let layer = &net.layers[l - 1];
+        let (s, next) = (sup(l), sup(l + 1));
+        lines.push(if l >= lowest {
+            format!(
+                "- δ{s} = {}′(h{s}) ⊙ (W{next})ᵀ δ{next}",
+                layer.activation.value.name()
+            )
+        } else {
+            format!("- δ{s} is not computed: no layer at or below {l} trains")
+        });
+    }
+    lines.push("- ∂L/∂W^l = δ^l (y^(l−1))ᵀ and ∂L/∂b^l = δ^l for every layer that trains, with y⁰ = x; `train_step` subtracts `lr` times them.".to_owned());
+    lines
+}
+
+/// `l` in superscript digits: 12 → "¹²".
+fn sup(l: usize) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    l.to_string()
+        .chars()
+        .map(|c| DIGITS[c.to_digit(10).unwrap_or(0) as usize])
+        .collect()
+}
