@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Builds the firmware for Cortex-M0 (thumbv6m-none-eabi), Cortex-M4F
+# (thumbv7em-none-eabihf) and RISC-V (riscv32imc-unknown-none-elf), runs it
+# on emulated boards (QEMU's microbit and mps2-an386), checks that the
+# boards compute the host's bits, and prints the footprint table. Installs
+# the targets, llvm-tools and QEMU where missing. The last line is
+#   qemu: correct = 4/4, sine max_abs_error = <value>
+# and the exit status is non-zero if anything is wrong.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+targets=(thumbv6m-none-eabi thumbv7em-none-eabihf riscv32imc-unknown-none-elf)
+installed=$(rustup target list --installed)
+for t in "${targets[@]}"; do
+  grep -qx "$t" <<< "$installed" || rustup target add "$t"
+done
+rustup component list --installed | grep -q '^llvm-tools' || rustup component add llvm-tools
+if ! command -v qemu-system-arm >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq qemu-system-arm >/dev/null
+fi
+tools="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin"
+
+echo "== cross builds (release)"
+for t in "${targets[@]}"; do
+  cargo build -q --release --target "$t"
+  echo "built $t: $(cd "target/$t/release" && ls infer xor train profile | tr '\n' ' ')"
+done
+cargo build -q --release --bins
+
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+
+# run BOARD FIRMWARE: the firmware's output on an emulated board.
+run() {
+  local machine=$1 target=$2 bin=$3
+  shift 3
+  timeout 300 qemu-system-arm -M "$machine" -nographic \
+    -semihosting-config enable=on,target=native "$@" \
+    -kernel "target/$target/release/$bin"
+}
+
+# What must match between board and host: everything but stack figures
+# (and the error the host alone computes for the baked model, from the
+# outputs whose fingerprint is compared), the `qemu:`/`host:` prefix made
+# the same.
+comparable() {
+  grep -v -e '^stack: ' -e '^host: baked sine max_abs_error' | sed 's/^qemu: /who: /; s/^host: /who: /'
+}
+
+declare -A high
+for bin in xor train infer; do
+  host_out=$("target/release/$bin") || fail "host $bin exited with an error"
+  for board in "microbit thumbv6m-none-eabi M0" "mps2-an386 thumbv7em-none-eabihf M4F"; do
+    read -r machine target core <<< "$board"
+    echo "== $bin on $machine (Cortex-$core)"
+    out=$(run "$machine" "$target" "$bin") || fail "$bin on $machine exited with an error"
+    printf '%s\n' "$out"
+    high[$bin/$target]=$(sed -n 's/^stack: high-water mark, whole program = \([0-9]*\) bytes$/\1/p' <<< "$out")
+    if [ "$(comparable <<< "$out")" != "$(comparable <<< "$host_out")" ]; then
+      fail "$bin on $machine differs from the host:"
+      diff <(comparable <<< "$host_out") <(comparable <<< "$out") || true
+    else
+      echo "same bits as the host: yes"
+    fi
+    [ "$bin" = train ] && [ "$target" = thumbv7em-none-eabihf ] && last=$(tail -n 1 <<< "$out")
+  done
+  [ "$bin" = infer ] && printf '%s\n' "$host_out" | grep 'max_abs_error'
+done
+
+echo "== instruction counts and wide-network stack (Cortex-M4F, -icount shift=0)"
+profile=$(run mps2-an386 thumbv7em-none-eabihf profile -icount shift=0) || fail "profile exited with an error"
+printf '%s\n' "$profile"
+
+echo "== footprint (bytes; flash = vector table + text + rodata + data, RAM = data + bss + stack high-water)"
+printf '| firmware | target | flash | static RAM | stack high-water | RAM |\n|---|---|--:|--:|--:|--:|\n'
+for bin in infer xor train; do
+  for t in "${targets[@]}"; do
+    read -r flash static < <("$tools/llvm-size" -A "target/$t/release/$bin" | awk '
+      $1 ~ /^\.(vector_table|text|rodata|data)$/ { flash += $2 }
+      $1 ~ /^\.(data|bss)$/ { ram += $2 }
+      END { print flash, ram + 0 }')
+    stack=${high[$bin/$t]:-}
+    if [ -n "$stack" ]; then ram=$((static + stack)); else stack="not run"; ram="—"; fi
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$bin" "$t" "$flash" "$static" "$stack" "$ram"
+  done
+done
+
+if [ "$failed" != 0 ]; then
+  echo "embedded: FAILED"
+  exit 1
+fi
+case "$last" in
+  "qemu: correct = 4/4, sine max_abs_error = "*) echo "$last" ;;
+  *) echo "unexpected result: $last"; exit 1 ;;
+esac

@@ -1,0 +1,115 @@
+//! Cortex-M4F profile, run under `qemu-system-arm -icount shift=0`: the
+//! instructions executed per `forward` and per `train_step` of the 1-16-1
+//! sine network, and the stack used by `train_step` of a 16-64-64-8
+//! network.
+//!
+//! With `-icount shift=0` QEMU advances its virtual clock 1 ns per guest
+//! instruction, so SysTick (clocked from it) counts instructions; the
+//! ratio is calibrated on a loop of known length. These are instructions
+//! executed, not cycles on silicon: a Cortex-M4F also spends cycles on
+//! flash wait states, taken branches, loads, and the 14-cycle
+//! `vdiv`/`vsqrt`, which QEMU does not model.
+#![cfg_attr(target_os = "none", no_std, no_main)]
+
+#[cfg(target_os = "none")]
+#[path = "../board.rs"]
+mod board;
+
+#[cfg(target_os = "none")]
+use panic_halt as _;
+
+#[cfg(all(target_arch = "arm", target_os = "none"))]
+#[cortex_m_rt::entry]
+fn main() -> ! {
+    use cortex_m::peripheral::{syst::SystClkSource, SYST};
+    use mlp::rand::SeedableRng;
+    use mlp_embedded::{decimal, report_stack, Board, Sine, Wide};
+
+    let mut b = board::Semihosting::new();
+    let Some(mut p) = cortex_m::Peripherals::take() else {
+        b.exit(false)
+    };
+    p.SYST.set_clock_source(SystClkSource::Core);
+    p.SYST.set_reload(0x00FF_FFFF);
+    p.SYST.clear_current();
+    p.SYST.enable_counter();
+    // Ticks (of the 24-bit down-counter) that `f` takes.
+    let ticks = |f: &mut dyn FnMut()| -> u32 {
+        let start = SYST::get_current();
+        f();
+        start.wrapping_sub(SYST::get_current()) & 0x00FF_FFFF
+    };
+    // Calibration: 2 instructions per iteration (subs, bne).
+    const LOOPS: u32 = 100_000;
+    let cal = ticks(&mut || {
+        let mut n = LOOPS;
+        // SAFETY: a register-only countdown loop; no memory is touched.
+        unsafe {
+            core::arch::asm!("2:", "subs {0}, {0}, #1", "bne 2b", inout(reg) n, options(nomem, nostack));
+        }
+        let _ = n;
+    });
+    let per_call = |t: u32, calls: u32| -> u32 {
+        // instructions = ticks × (2·LOOPS / cal), per call, rounded.
+        ((u64::from(t) * 2 * u64::from(LOOPS) + u64::from(cal) * u64::from(calls) / 2)
+            / (u64::from(cal) * u64::from(calls))) as u32
+    };
+    let mut rng = mlp::rand::rngs::Xoshiro128PlusPlus::seed_from_u64(1);
+    let mut sine = Sine::new(&mut rng);
+    const CALLS: u32 = 1000;
+    let mut sink = 0.0f32;
+    let fwd = ticks(&mut || {
+        for i in 0..CALLS {
+            sink += sine.forward(&[core::hint::black_box(i as f32 * 0.006 - 3.0)])[0];
+        }
+    });
+    let step = ticks(&mut || {
+        for i in 0..CALLS {
+            let x = core::hint::black_box(i as f32 * 0.006 - 3.0);
+            sink += sine.train_step(&[x], &[0.5], 0.01);
+        }
+    });
+    let mut buf = [0u8; 10];
+    let mut report = |b: &mut board::Semihosting, what: &[u8], v: u32| {
+        let n = decimal(v, 1, &mut buf);
+        b.line(&[what, &buf[..n]]);
+    };
+    report(
+        &mut b,
+        b"calibration: instructions per SysTick tick x100 = ",
+        ((2 * u64::from(LOOPS) * 100) / u64::from(cal.max(1))) as u32,
+    );
+    report(
+        &mut b,
+        b"sine 1-16-1 forward: instructions per call = ",
+        per_call(fwd, CALLS),
+    );
+    report(
+        &mut b,
+        b"sine 1-16-1 train_step: instructions per call = ",
+        per_call(step, CALLS),
+    );
+
+    let mut wide = Wide::new(&mut rng);
+    let x = [0.25f32; 16];
+    let d = [0.5f32; 8];
+    let used = b.stack_used(&mut || {
+        sink += wide.train_step(&x, &d, 0.01);
+    });
+    report_stack(&mut b, b"Wide 16-64-64-8 train_step", used);
+    let ok = sink.is_finite();
+    b.line(&[b"profile: done"]);
+    b.exit(ok)
+}
+
+#[cfg(all(target_arch = "riscv32", target_os = "none"))]
+#[riscv_rt::entry]
+fn main() -> ! {
+    // Instruction counts are taken on the Cortex-M4F only.
+    board::Semihosting::new().exit(true)
+}
+
+#[cfg(not(target_os = "none"))]
+fn main() {
+    println!("profile: instruction counts are taken on the emulated Cortex-M4F (run.sh)");
+}
