@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the firmware for Cortex-M0 (thumbv6m-none-eabi), Cortex-M4F
 # (thumbv7em-none-eabihf) and RISC-V (riscv32imc-unknown-none-elf), runs it
-# on emulated boards (QEMU's microbit and mps2-an386), checks that the
-# boards compute the host's bits, and prints the footprint table. Installs
-# the targets, llvm-tools and QEMU where missing. The last line is
+# on emulated boards (QEMU's microbit, mps2-an386 and sifive_e), checks
+# that the boards compute the host's bits, and prints the footprint table.
+# Installs the targets, llvm-tools and QEMU where missing. The last line is
 #   qemu: correct = 4/4, sine max_abs_error = <value>
 # and the exit status is non-zero if anything is wrong.
 set -euo pipefail
@@ -15,8 +15,8 @@ for t in "${targets[@]}"; do
   grep -qx "$t" <<< "$installed" || rustup target add "$t"
 done
 rustup component list --installed | grep -q '^llvm-tools' || rustup component add llvm-tools
-if ! command -v qemu-system-arm >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq qemu-system-arm >/dev/null
+if ! command -v qemu-system-arm >/dev/null 2>&1 || ! command -v qemu-system-riscv32 >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq qemu-system-arm qemu-system-misc >/dev/null
 fi
 tools="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin"
 
@@ -30,11 +30,13 @@ cargo build -q --release --bins
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 
-# run BOARD FIRMWARE: the firmware's output on an emulated board.
+# run BOARD TARGET FIRMWARE [QEMU OPTIONS]: the firmware's output on an
+# emulated board.
 run() {
-  local machine=$1 target=$2 bin=$3
+  local machine=$1 target=$2 bin=$3 qemu=qemu-system-arm
   shift 3
-  timeout 300 qemu-system-arm -M "$machine" -nographic \
+  [ "$machine" = sifive_e ] && qemu=qemu-system-riscv32
+  timeout 300 "$qemu" -M "$machine" -nographic \
     -semihosting-config enable=on,target=native "$@" \
     -kernel "target/$target/release/$bin"
 }
@@ -50,9 +52,10 @@ comparable() {
 declare -A high
 for bin in xor train infer; do
   host_out=$("target/release/$bin") || fail "host $bin exited with an error"
-  for board in "microbit thumbv6m-none-eabi M0" "mps2-an386 thumbv7em-none-eabihf M4F"; do
+  for board in "microbit thumbv6m-none-eabi Cortex-M0" "mps2-an386 thumbv7em-none-eabihf Cortex-M4F" \
+    "sifive_e riscv32imc-unknown-none-elf RISC-V_FE310"; do
     read -r machine target core <<< "$board"
-    echo "== $bin on $machine (Cortex-$core)"
+    echo "== $bin on $machine (${core//_/ })"
     out=$(run "$machine" "$target" "$bin") || fail "$bin on $machine exited with an error"
     printf '%s\n' "$out"
     high[$bin/$target]=$(sed -n 's/^stack: high-water mark, whole program = \([0-9]*\) bytes$/\1/p' <<< "$out")
@@ -80,7 +83,7 @@ for bin in infer xor train; do
       $1 ~ /^\.(data|bss)$/ { ram += $2 }
       END { print flash, ram + 0 }')
     stack=${high[$bin/$t]:-}
-    if [ -n "$stack" ]; then ram=$((static + stack)); else stack="not run"; ram="—"; fi
+    if [ -n "$stack" ]; then ram=$((static + stack)); else stack="not measured"; ram="—"; fi
     printf '| %s | %s | %s | %s | %s | %s |\n' "$bin" "$t" "$flash" "$static" "$stack" "$ram"
   done
 done
