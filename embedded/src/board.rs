@@ -3,7 +3,7 @@
 //! The same code serves Cortex-M (cortex-m-rt) and RISC-V (riscv-rt); only
 //! the crate names, linker symbols and the stack-pointer read differ.
 
-use mlp_embedded::Board;
+use crate::Board;
 
 #[cfg(target_arch = "arm")]
 use cortex_m_semihosting as semihosting;
@@ -13,6 +13,7 @@ use riscv_semihosting as semihosting;
 /// The pattern free stack is painted with.
 const PAINT: u32 = 0xA5A5_5A5A;
 
+/// The console and stack meter of an emulated board.
 pub struct Semihosting {
     out: Option<semihosting::hio::HostStream>,
     /// The deepest stack address seen in use so far.
@@ -21,6 +22,7 @@ pub struct Semihosting {
 
 impl Semihosting {
     /// Also paints the free stack, for the whole program's high-water mark.
+    #[allow(clippy::new_without_default)] // one per program, made at its start
     pub fn new() -> Self {
         let (bottom, top) = free_stack();
         paint(bottom, top);

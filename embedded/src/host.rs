@@ -1,8 +1,9 @@
 //! The host side of `Board`: standard output, no stack painting.
 
+/// Standard output.
 pub struct Host;
 
-impl mlp_embedded::Board for Host {
+impl crate::Board for Host {
     fn write(&mut self, bytes: &[u8]) {
         use std::io::Write;
         let _ = std::io::stdout().write_all(bytes);

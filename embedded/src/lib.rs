@@ -5,6 +5,42 @@
 //! on the host, and `run.sh` checks that both print the same bits.
 #![no_std]
 
+#[cfg(not(target_os = "none"))]
+extern crate std;
+
+/// The board side of [`Board`] (semihosting, stack painting).
+#[cfg(target_os = "none")]
+pub mod board;
+/// The host side of [`Board`] (standard output).
+#[cfg(not(target_os = "none"))]
+pub mod host;
+
+/// The `main` of a firmware, for the board and for the host: `run` gets
+/// the console and the name to print (`qemu` or `host`) and returns
+/// whether every check passed, which becomes the exit status.
+#[macro_export]
+macro_rules! firmware {
+    ($run:expr) => {
+        #[cfg(target_os = "none")]
+        use panic_halt as _;
+
+        #[cfg(target_os = "none")]
+        #[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
+        #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
+        fn main() -> ! {
+            let mut board = $crate::board::Semihosting::new();
+            let ok = ($run)(&mut board, b"qemu");
+            board.exit(ok)
+        }
+
+        #[cfg(not(target_os = "none"))]
+        fn main() {
+            let ok = ($run)(&mut $crate::host::Host, b"host");
+            std::process::exit(if ok { 0 } else { 1 });
+        }
+    };
+}
+
 use mlp::network;
 use mlp::optim::{Adam, Optimizer};
 // Xoshiro128++ explicitly: `SmallRng` is a different generator on 32- and

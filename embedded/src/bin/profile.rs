@@ -12,9 +12,7 @@
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
 #[cfg(target_os = "none")]
-#[path = "../board.rs"]
-mod board;
-
+use mlp_embedded::board;
 #[cfg(target_os = "none")]
 use panic_halt as _;
 

@@ -1,32 +1,7 @@
-//! XOR-only training firmware, the smallest that trains: XOR from a fixed seed
-//! with train_step, its truth table, fingerprint, stack use and last
-//! `qemu: correct = 4/4`.
-//! Built for the host it prints the same with `host:`, which run.sh
-//! compares line by line.
+//! XOR-only training firmware, the smallest that trains: XOR from a fixed
+//! seed with train_step, its truth table, fingerprint, stack use and last
+//! `qemu: correct = 4/4`. Built for the host it prints the same with
+//! `host:`, which run.sh compares line by line.
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
-#[cfg(target_os = "none")]
-#[path = "../board.rs"]
-mod board;
-
-#[cfg(target_os = "none")]
-use panic_halt as _;
-
-#[cfg(target_os = "none")]
-#[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
-#[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
-fn main() -> ! {
-    let mut b = board::Semihosting::new();
-    let ok = mlp_embedded::run_xor_only(&mut b, b"qemu");
-    b.exit(ok)
-}
-
-#[cfg(not(target_os = "none"))]
-fn main() {
-    let ok = mlp_embedded::run_xor_only(&mut host::Host, b"host");
-    std::process::exit(if ok { 0 } else { 1 });
-}
-
-#[cfg(not(target_os = "none"))]
-#[path = "../host.rs"]
-mod host;
+mlp_embedded::firmware!(mlp_embedded::run_xor_only);
