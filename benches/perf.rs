@@ -300,6 +300,41 @@ fn main() {
     batched!(reps, scale, "4-16-3 tanh/sigmoid/sse", TanhSigSse4163, 4);
 
     fine_tuning(reps, scale);
+    weights_io(reps);
+}
+
+/// Keeping a 784-128-10 network: safetensors in memory both ways, and raw
+/// bytes (`to_bytes` then `from_bytes`), median microseconds.
+fn weights_io(reps: usize) {
+    let mut rng = SmallRng::seed_from_u64(45);
+    let net: Box<Mnist> = mlp::boxed::new(&mut rng);
+    let file = mlp::weights::to_vec(&*net);
+    let time = |f: &mut dyn FnMut()| {
+        let mut t: Vec<f64> = (0..reps)
+            .map(|_| {
+                let start = Instant::now();
+                for _ in 0..20 {
+                    f();
+                }
+                start.elapsed().as_secs_f64() * 1e6 / 20.0
+            })
+            .collect();
+        median(&mut t)
+    };
+    let save = time(&mut || {
+        black_box(mlp::weights::to_vec(black_box(&*net)));
+    });
+    let load = time(&mut || {
+        black_box(mlp::weights::from_slice::<Mnist>(black_box(&file)).is_ok());
+    });
+    let raw = time(&mut || {
+        let bytes = black_box(net.to_bytes());
+        black_box(Mnist::from_bytes(&bytes).is_ok());
+    });
+    println!();
+    println!("| 784-128-10 weights ({} bytes as safetensors) | to_vec µs | from_slice µs | to_bytes + from_bytes µs |", file.len());
+    println!("|---|---:|---:|---:|");
+    println!("| f32 | {save:.0} | {load:.0} | {raw:.0} |");
 }
 
 /// `train_step` of 784-128-10 with the hidden layer `frozen` against the
