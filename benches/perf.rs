@@ -301,6 +301,80 @@ fn main() {
 
     fine_tuning(reps, scale);
     weights_io(reps);
+    println!();
+    println!(
+        "| workload | 32 × backward ns/sample | backward_batch::<32> ns/sample | throughput gain |"
+    );
+    println!("|---|---:|---:|---:|");
+    batch_backward::<Sig1664648, 16, 8>("16-64-64-8 sigmoid/sse", reps, 20 * scale);
+    batch_backward::<Mnist, 784, 10>("784-128-10 sigmoid/softmax/ce", reps, 2 * scale);
+    threaded_fit(reps.min(9));
+}
+
+/// Epoch throughput of `Fit` on 1 and 2 threads: 784-128-10, 512 samples,
+/// batches of 256, SGD.
+fn threaded_fit(reps: usize) {
+    use mlp::train::{Control, Data, Fit};
+    let mut rng = SmallRng::seed_from_u64(47);
+    let xs: Vec<[f32; 784]> = (0..512).map(|_| random(&mut rng, 0.0, 1.0)).collect();
+    let ds: Vec<[f32; 10]> = (0..512).map(|k| one_hot(k % 10)).collect();
+    let start: Box<Mnist> = mlp::boxed::new(&mut rng);
+    let epoch = |threads: usize| {
+        let mut t: Vec<f64> = (0..reps)
+            .map(|_| {
+                let mut net = start.clone();
+                let mut sgd = mlp::optim::Sgd::new(1e-3);
+                let mut rng = SmallRng::seed_from_u64(48);
+                let begin = Instant::now();
+                Fit::new(Data::new(&xs, &ds))
+                    .epochs(1)
+                    .batch_size(256)
+                    .threads(threads)
+                    .run(&mut *net, &mut sgd, &mut rng, |_| Control::Continue)
+                    .expect("valid data");
+                black_box(&net);
+                begin.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        median(&mut t)
+    };
+    let (one, two) = (epoch(1), epoch(2));
+    println!();
+    println!("| Fit, 784-128-10, 512 samples, batch 256 | 1 thread ms/epoch | 2 threads ms/epoch | speed-up |");
+    println!("|---|---:|---:|---:|");
+    println!("| SGD | {one:.2} | {two:.2} | {:.2}x |", one / two);
+}
+
+/// Per-sample `backward` over 32 samples against one `backward_batch` of
+/// the same 32, into the same kind of gradient buffer.
+fn batch_backward<N, const IN: usize, const OUT: usize>(label: &str, reps: usize, calls: usize)
+where
+    N: mlp::Trainable<IN, OUT, Scalar = f32>,
+{
+    let mut rng = SmallRng::seed_from_u64(46);
+    let xs: Box<[[f32; IN]; 32]> = Box::new(core::array::from_fn(|_| random(&mut rng, 0.0, 1.0)));
+    let ds: [[f32; OUT]; 32] = core::array::from_fn(|k| one_hot(k % OUT));
+    let net: Box<N> = mlp::boxed::new(&mut rng);
+    let mut g1: Box<N> = mlp::boxed::zeroed();
+    let mut g2: Box<N> = mlp::boxed::zeroed();
+    let (single, batch) = compare(
+        reps,
+        calls,
+        |_| {
+            for (x, d) in xs.iter().zip(&ds) {
+                black_box(net.backward(black_box(x), d, &mut g1));
+            }
+        },
+        |_| {
+            black_box(net.backward_batch(black_box(&*xs), &ds, &mut g2));
+        },
+    );
+    println!(
+        "| {label} | {:.1} | {:.1} | {:.2}x |",
+        single / 32.0,
+        batch / 32.0,
+        single / batch
+    );
 }
 
 /// Keeping a 784-128-10 network: safetensors in memory both ways, and raw

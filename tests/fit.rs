@@ -230,3 +230,67 @@ fn a_batch_of_zero_samples_is_refused() {
 fn inputs_and_targets_must_pair_up() {
     let _ = Data::new(&[[0.0], [1.0]], &[[0.0]]);
 }
+
+network! {
+    struct Wide<input 20, dense 32 tanh, dense 4 softmax, loss ce>;
+}
+
+/// The same seed gives the same weights, bit for bit, on 1, 2 and 3
+/// threads: batches are cut into fixed chunks whose gradients are added in
+/// order whatever thread computed them.
+#[test]
+fn threads_do_not_change_the_result() {
+    let mut rng = common::rng(20);
+    let xs: Vec<[f32; 20]> = (0..200)
+        .map(|_| std::array::from_fn(|_| common::uniform(&mut rng, -1.0, 1.0) as f32))
+        .collect();
+    let ds: Vec<[f32; 4]> = xs
+        .iter()
+        .map(|x| {
+            std::array::from_fn(|k| {
+                f32::from(u8::from(
+                    k == usize::from(x[0] > 0.0) + 2 * usize::from(x[1] > 0.0),
+                ))
+            })
+        })
+        .collect();
+    let train = |threads: usize| {
+        let mut rng = common::rng(21);
+        let mut net = Wide::new(&mut rng);
+        let mut losses = Vec::new();
+        Fit::new(Data::new(&xs, &ds))
+            .epochs(5)
+            .batch_size(70) // chunks of 16, 16, 16, 16, 6; a last batch of 60
+            .threads(threads)
+            .run(&mut net, &mut Adam::new(0.01), &mut rng, |e| {
+                losses.push(e.train_loss.to_bits());
+                Control::Continue
+            })
+            .unwrap();
+        let bits: Vec<u32> = net.params().iter().map(|p| p.to_bits()).collect();
+        (bits, losses)
+    };
+    let one = train(1);
+    assert_eq!(train(2), one);
+    assert_eq!(train(3), one);
+    // And the result is the batch mean, as without chunks, within rounding.
+    let mut rng = common::rng(21);
+    let net = Wide::new(&mut rng);
+    let mut grad = Wide::zeroed();
+    let order: Vec<usize> = (0..70).collect();
+    batch_gradient(&net, Data::new(&xs, &ds), &order, &mut grad);
+    let mut buf = Wide::zeroed();
+    for &i in &order {
+        net.backward(&xs[i], &ds[i], &mut buf);
+    }
+    for (g, b) in grad.params().iter().zip(buf.params()) {
+        assert!((g - b / 70.0).abs() <= 1e-6 * b.abs().max(1.0));
+    }
+}
+
+#[test]
+#[should_panic(expected = "Fit::threads: at least 1 thread")]
+fn zero_threads_are_refused() {
+    let xs = [[0.0]];
+    let _ = Fit::new(Data::new(&xs, &xs)).threads(0);
+}

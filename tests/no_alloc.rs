@@ -136,6 +136,7 @@ fn hot_paths_never_allocate() {
             sink += mnist.backward(&x784, &d10, &mut mnist_grad);
             sink += mnist.train_step(&x784, &d10, 0.01);
             sink += mnist.forward_batch(&[x784; 2])[1][0];
+            sink += mnist.backward_batch(&[x784; 4], &[d10; 4], &mut mnist_grad);
         }
     });
     assert!(sink.is_finite());

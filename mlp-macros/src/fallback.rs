@@ -29,6 +29,7 @@ pub fn expand(item: &Item, errors: &syn::Error) -> TokenStream {
             pub fn loss<X, D>(&self, x: X, d: D) -> ! { ::core::unreachable!() }
             pub fn backward<X, D, G>(&self, x: X, d: D, grad: G) -> ! { ::core::unreachable!() }
             pub fn train_step<X, D, L>(&mut self, x: X, d: D, lr: L) -> ! { ::core::unreachable!() }
+            pub fn backward_batch<X, D, G>(&self, xs: X, ds: D, grad: G) -> ! { ::core::unreachable!() }
         }
     }
 }

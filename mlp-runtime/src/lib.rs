@@ -62,9 +62,11 @@ pub mod __private {
         Activation, Elementwise, Elu, Gaussian, Gelu, LeakyRelu, Linear, Relu, Sigmoid, Sign, Silu,
         Softmax, Softplus, Softsign, Step, Tanh,
     };
-    /// `forward_batch`'s building blocks.
+    /// `forward_batch`'s and `backward_batch`'s building blocks.
     pub mod batch {
-        pub use crate::batch::{dense, transpose};
+        pub use crate::batch::{
+            accumulate, chain, dense, hidden_delta, loss_sum, softmax_jacobian, transpose, zip_map,
+        };
     }
     /// Weight initialisation, per layer.
     pub mod init {

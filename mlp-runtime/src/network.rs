@@ -39,7 +39,7 @@ use core::marker::PhantomData;
 /// the user's crate, so a seal would be a `#[doc(hidden)]` path that anyone
 /// can name, a promise no stronger than `unsafe`. `unsafe` is the honest
 /// marker that an impl vouches for the layout.
-pub unsafe trait Params: Clone {
+pub unsafe trait Params: Clone + Send + Sync {
     /// The scalar type, `f32` or `f64`.
     type Scalar: Scalar;
     /// Count of all weights and biases.
@@ -190,6 +190,16 @@ pub trait Trainable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
         &self,
         x: &[Self::Scalar; IN],
         d: &[Self::Scalar; OUT],
+        grad: &mut Self,
+    ) -> Self::Scalar;
+
+    /// Adds the mean gradient of a fixed batch into `grad` and returns the
+    /// batch's mean loss (each layer computed for the whole batch at once;
+    /// equal to `B` calls of `backward` scaled by 1/B up to rounding).
+    fn backward_batch<const B: usize>(
+        &self,
+        xs: &[[Self::Scalar; IN]; B],
+        ds: &[[Self::Scalar; OUT]; B],
         grad: &mut Self,
     ) -> Self::Scalar;
 

@@ -8,7 +8,8 @@ use crate::activation::OutputKind;
 use crate::check::check_sample;
 pub use crate::check::SampleError;
 use crate::optim::{clip_grad_norm, Optimizer, Schedule};
-use crate::{Network, Scalar, Trainable};
+use crate::{Network, Params, Scalar, Trainable};
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 use rand::{Rng, RngExt};
@@ -335,6 +336,7 @@ pub struct Fit<'a, T, const IN: usize, const OUT: usize> {
     metric: Option<Metric>,
     schedule: Option<Schedule>,
     clip: Option<T>,
+    threads: usize,
 }
 
 impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
@@ -350,6 +352,7 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
             metric: None,
             schedule: None,
             clip: None,
+            threads: 1,
         }
     }
     /// Number of epochs (at most).
@@ -415,6 +418,22 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
         self.clip = Some(max_norm);
         self
     }
+    /// Computes each batch's gradient on `n` threads (scoped threads, no
+    /// pool). A batch is cut into fixed chunks of [`CHUNK`] samples, each
+    /// chunk's gradient is summed on its own, and the chunks are added in
+    /// order, so the trained weights are bit-identical for every `n`.
+    /// Worth it for wide networks and large batches (see BENCHMARKS.md);
+    /// with the `std` feature only.
+    ///
+    /// # Panics
+    /// If `n` is 0.
+    #[cfg(feature = "std")]
+    #[must_use]
+    pub fn threads(mut self, n: usize) -> Self {
+        assert!(n > 0, "Fit::threads: at least 1 thread");
+        self.threads = n;
+        self
+    }
     /// Also report this metric each epoch.
     #[must_use]
     pub fn metric(mut self, metric: Metric) -> Self {
@@ -454,6 +473,10 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
         // 784-128-10 network is 400 KB, three of them would crowd a 2 MB
         // thread stack. Allocated once per run, never per step.
         let mut grad = crate::boxed::zeroed::<N>();
+        // One gradient buffer and loss per chunk of a batch, made once per run.
+        let n_chunks = self.batch_size.min(self.train.len().max(1)).div_ceil(CHUNK);
+        let mut chunks: Vec<Box<N>> = (0..n_chunks).map(|_| crate::boxed::zeroed::<N>()).collect();
+        let mut chunk_losses = alloc::vec![T::ZERO; n_chunks];
         let mut epoch_start = crate::boxed::zeroed::<N>();
         epoch_start.params_mut().copy_from_slice(net.params());
         let mut best_net = crate::boxed::zeroed::<N>();
@@ -478,7 +501,9 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
             }
             let mut total = 0.0;
             for indices in order.chunks(batch) {
-                let loss = batch_gradient(net, self.train, indices, &mut grad);
+                let buffers = (&mut chunks[..], &mut chunk_losses[..]);
+                let loss =
+                    chunked_gradient(net, self.train, indices, &mut grad, buffers, self.threads);
                 if !loss.is_finite() {
                     net.params_mut().copy_from_slice(epoch_start.params());
                     return Err(TrainError::Diverged { epoch });
@@ -534,6 +559,99 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
         }
         Ok(summary)
     }
+}
+
+/// Samples per chunk of a batch in [`Fit`]: the unit whose gradient is
+/// summed on its own, so that the sum over a batch does not depend on how
+/// many threads computed it.
+pub const CHUNK: usize = 16;
+
+/// Like [`batch_gradient`], with the batch cut into chunks of [`CHUNK`]
+/// samples whose gradients and losses are summed separately (in `chunks`
+/// and `losses`) and then added in chunk order, on `threads` threads with
+/// `std`: the result does not depend on the number of threads.
+fn chunked_gradient<N, const IN: usize, const OUT: usize>(
+    net: &N,
+    data: Data<'_, N::Scalar, IN, OUT>,
+    indices: &[usize],
+    grad: &mut N,
+    (chunks, losses): (&mut [Box<N>], &mut [N::Scalar]),
+    threads: usize,
+) -> N::Scalar
+where
+    N: Trainable<IN, OUT>,
+{
+    let used = indices.len().div_ceil(CHUNK);
+    let work = |bufs: &mut [Box<N>], out: &mut [N::Scalar], first: usize| {
+        let parts = indices.chunks(CHUNK).skip(first);
+        for ((buf, loss), part) in bufs.iter_mut().zip(out.iter_mut()).zip(parts) {
+            buf.set_zero();
+            *loss = N::Scalar::ZERO;
+            for &i in part {
+                *loss += net.backward(&data.inputs[i], &data.targets[i], buf);
+            }
+        }
+    };
+    let (chunks, losses) = (&mut chunks[..used], &mut losses[..used]);
+    run_chunks(chunks, losses, threads, &work);
+    grad.set_zero();
+    let mut loss = N::Scalar::ZERO;
+    for (buf, &l) in chunks.iter().zip(losses.iter()) {
+        loss += l;
+        for (g, &c) in grad.params_mut().iter_mut().zip(buf.params()) {
+            *g += c;
+        }
+    }
+    if indices.is_empty() {
+        return loss;
+    }
+    let scale = N::Scalar::ONE / N::Scalar::from_f64(indices.len() as f64);
+    for g in grad.params_mut() {
+        *g *= scale;
+    }
+    loss * scale
+}
+
+/// The work of one block of chunks: (gradient buffers, loss slots, index
+/// of the block's first chunk).
+type Work<'w, N, T> = dyn Fn(&mut [Box<N>], &mut [T], usize) + Sync + 'w;
+
+/// `work` over contiguous blocks of the chunks, one block per thread (the
+/// first on the calling thread).
+#[cfg(feature = "std")]
+fn run_chunks<N: Params, T: Scalar>(
+    chunks: &mut [Box<N>],
+    losses: &mut [T],
+    threads: usize,
+    work: &Work<'_, N, T>,
+) {
+    if threads <= 1 || chunks.len() <= 1 {
+        return work(chunks, losses, 0);
+    }
+    let per = chunks.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let mut blocks = chunks
+            .chunks_mut(per)
+            .zip(losses.chunks_mut(per))
+            .enumerate();
+        let first = blocks.next();
+        for (b, (block, slots)) in blocks {
+            s.spawn(move || work(block, slots, b * per));
+        }
+        if let Some((_, (block, slots))) = first {
+            work(block, slots, 0);
+        }
+    });
+}
+
+#[cfg(not(feature = "std"))]
+fn run_chunks<N: Params, T: Scalar>(
+    chunks: &mut [Box<N>],
+    losses: &mut [T],
+    _threads: usize,
+    work: &Work<'_, N, T>,
+) {
+    work(chunks, losses, 0);
 }
 
 /// Fisher–Yates shuffle with the caller's generator.

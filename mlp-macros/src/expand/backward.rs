@@ -156,3 +156,64 @@ pub fn apply(net: &Network, mode: &Apply) -> TokenStream {
     });
     quote!(#(#stmts)*)
 }
+
+/// The body of `backward_batch`: the forward pass over the batch held
+/// feature-major, the output δ of the rule for every sample at once, hidden
+/// δs as (Wᵀ δ) ⊙ f′ with each row of W loaded once for the batch, and each
+/// trainable layer's gradient as δ Yᵀ, scaled to the batch mean.
+pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
+    let out = net.output();
+    let l_out = out.index;
+    let forward = super::forward::batch_layers_only(net);
+    let (h, y, delta) = (name("h", l_out), name("y", l_out), name("delta", l_out));
+    let loss_of = if rule.loss.of_outputs { &y } else { &h };
+    let loss_fn = runtime(rule.loss.runtime);
+    let batch = quote!(::mlp::__private::batch);
+    let k = out.width.value;
+    let output = match rule.delta {
+        Delta::YMinusD => quote!(#batch::zip_map(&#y, &__d, |y, d| y - d)),
+        Delta::SigmoidCe => quote!(#batch::zip_map(&#y, &__d, |y, d| -d * (1.0 - y))),
+        Delta::Chain(g) => {
+            let (act, c) = (activation_value(out), float(g.scale(k)));
+            quote!(#batch::chain(#act, #c, &#h, &#y, &__d))
+        }
+        Delta::SoftmaxJacobian(g) => {
+            let c = float(g.scale(k));
+            quote!(#batch::softmax_jacobian(#c, &#y, &__d))
+        }
+    };
+    let hidden = (net.lowest_trainable()..l_out).rev().map(|l| {
+        let layer = &net.layers[l - 1];
+        let act = activation_value(layer);
+        let (h, y, delta) = (name("h", l), name("y", l), name("delta", l));
+        let (w_next, delta_next) = (name("w", l + 1), name("delta", l + 1));
+        quote!(let #delta = #batch::hidden_delta(#act, &self.#w_next, &#delta_next, &#h, &#y);)
+    });
+    let grads = net
+        .layers
+        .iter()
+        .filter(|l| l.frozen.is_none())
+        .map(|layer| {
+            let l = layer.index;
+            let (w, b, delta, prev) = (
+                name("w", l),
+                name("b", l),
+                name("delta", l),
+                name("y", l - 1),
+            );
+            quote!(#batch::accumulate(&mut grad.#w, &mut grad.#b, &#delta, &#prev, __inv);)
+        });
+    quote! {
+        if B == 0 {
+            return 0.0;
+        }
+        #forward
+        let __d = #batch::transpose(ds);
+        let __inv: #ty = 1.0 / (B as #ty);
+        let loss: #ty = #batch::loss_sum(&#loss_of, &__d, |a, b| #loss_fn(a, b));
+        let #delta = #output;
+        #(#hidden)*
+        #(#grads)*
+        loss * __inv
+    }
+}

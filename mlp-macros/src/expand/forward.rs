@@ -56,6 +56,16 @@ fn pre_activation(net: &Network, layer: &Layer) -> TokenStream {
 /// The body of `forward_batch`: the same layers over a batch held
 /// feature-major (runtime `batch`), so each step vectorises across samples.
 pub fn batch_layers(net: &Network) -> TokenStream {
+    let layers = batch_layers_only(net);
+    let last = name("y", net.layers.len());
+    quote! {
+        #layers
+        ::mlp::__private::batch::transpose(&#last)
+    }
+}
+
+/// `let y0 = xᵀ; let h1 = ..; let y1 = ..; ...` over the batch `xs`.
+pub fn batch_layers_only(net: &Network) -> TokenStream {
     let stmts = net.layers.iter().map(|layer| {
         let l = layer.index;
         let (w, b) = (name("w", l), name("b", l));
@@ -66,10 +76,8 @@ pub fn batch_layers(net: &Network) -> TokenStream {
             let #y = ::mlp::__private::Activation::batch(#f, &#h);
         }
     });
-    let last = name("y", net.layers.len());
     quote! {
         let y0 = ::mlp::__private::batch::transpose(xs);
         #(#stmts)*
-        ::mlp::__private::batch::transpose(&#last)
     }
 }

@@ -159,6 +159,7 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
     let deltas = backward::deltas(net, rule, ty);
     let accumulate = backward::apply(net, &Apply::Accumulate);
     let sgd = backward::apply(net, &Apply::Sgd);
+    let batch = backward::batch_body(net, rule, ty);
     quote! {
         /// The loss of one sample: input `x`, target `d`.
         #[inline]
@@ -177,6 +178,21 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
             #deltas
             #accumulate
             loss
+        }
+
+        /// Adds the mean gradient of a fixed batch of `B` samples into
+        /// `grad` and returns the batch's mean loss: the same as `B` calls
+        /// of `backward` scaled by 1/B, up to the order of summation. Each
+        /// layer is computed for the whole batch at once (held
+        /// feature-major), so loaded weights serve every sample.
+        #[inline]
+        pub fn backward_batch<const B: usize>(
+            &self,
+            xs: &[[#ty; #inputs]; B],
+            ds: &[[#ty; #outputs]; B],
+            grad: &mut Self,
+        ) -> #ty {
+            #batch
         }
 
         /// One step of stochastic gradient descent on one sample with
@@ -211,6 +227,10 @@ fn untrainable_methods() -> TokenStream {
         }
         #[doc(hidden)]
         pub fn train_step<X, D, L>(&mut self, _x: X, _d: D, _lr: L) -> ! #bound {
+            ::core::unreachable!()
+        }
+        #[doc(hidden)]
+        pub fn backward_batch<X, D, G>(&self, _xs: X, _ds: D, _grad: G) -> ! #bound {
             ::core::unreachable!()
         }
     }
@@ -291,6 +311,15 @@ fn trainable_impl(net: &Network, loss: Loss, ty: &TokenStream) -> TokenStream {
             #[inline]
             fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
                 #ident::backward(self, x, d, grad)
+            }
+            #[inline]
+            fn backward_batch<const B: usize>(
+                &self,
+                xs: &[[#ty; #inputs]; B],
+                ds: &[[#ty; #outputs]; B],
+                grad: &mut Self,
+            ) -> #ty {
+                #ident::backward_batch(self, xs, ds, grad)
             }
             #[inline]
             fn train_step(&mut self, x: &[#ty; #inputs], d: &[#ty; #outputs], lr: #ty) -> #ty {

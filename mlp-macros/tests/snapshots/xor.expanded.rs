@@ -175,6 +175,57 @@ impl Xor {
         grad.b2[0] += delta2[0];
         loss
     }
+    /// Adds the mean gradient of a fixed batch of `B` samples into
+    /// `grad` and returns the batch's mean loss: the same as `B` calls
+    /// of `backward` scaled by 1/B, up to the order of summation. Each
+    /// layer is computed for the whole batch at once (held
+    /// feature-major), so loaded weights serve every sample.
+    #[inline]
+    pub fn backward_batch<const B: usize>(
+        &self,
+        xs: &[[f32; 2]; B],
+        ds: &[[f32; 1]; B],
+        grad: &mut Self,
+    ) -> f32 {
+        if B == 0 {
+            return 0.0;
+        }
+        let y0 = ::mlp::__private::batch::transpose(xs);
+        let h1 = ::mlp::__private::batch::dense(&self.w1, &self.b1, &y0);
+        let y1 = ::mlp::__private::Activation::batch(::mlp::__private::Relu, &h1);
+        let h2 = ::mlp::__private::batch::dense(&self.w2, &self.b2, &y1);
+        let y2 = ::mlp::__private::Activation::batch(::mlp::__private::Sigmoid, &h2);
+        let __d = ::mlp::__private::batch::transpose(ds);
+        let __inv: f32 = 1.0 / (B as f32);
+        let loss: f32 = ::mlp::__private::batch::loss_sum(
+            &h2,
+            &__d,
+            |a, b| ::mlp::__private::bce_logits(a, b),
+        );
+        let delta2 = ::mlp::__private::batch::zip_map(&y2, &__d, |y, d| y - d);
+        let delta1 = ::mlp::__private::batch::hidden_delta(
+            ::mlp::__private::Relu,
+            &self.w2,
+            &delta2,
+            &h1,
+            &y1,
+        );
+        ::mlp::__private::batch::accumulate(
+            &mut grad.w1,
+            &mut grad.b1,
+            &delta1,
+            &y0,
+            __inv,
+        );
+        ::mlp::__private::batch::accumulate(
+            &mut grad.w2,
+            &mut grad.b2,
+            &delta2,
+            &y1,
+            __inv,
+        );
+        loss * __inv
+    }
     /// One step of stochastic gradient descent on one sample with
     /// learning rate `lr`; returns the loss before the step.
     ///
@@ -252,6 +303,15 @@ impl ::mlp::__private::Trainable<2, 1> for Xor {
     #[inline]
     fn backward(&self, x: &[f32; 2], d: &[f32; 1], grad: &mut Self) -> f32 {
         Xor::backward(self, x, d, grad)
+    }
+    #[inline]
+    fn backward_batch<const B: usize>(
+        &self,
+        xs: &[[f32; 2]; B],
+        ds: &[[f32; 1]; B],
+        grad: &mut Self,
+    ) -> f32 {
+        Xor::backward_batch(self, xs, ds, grad)
     }
     #[inline]
     fn train_step(&mut self, x: &[f32; 2], d: &[f32; 1], lr: f32) -> f32 {
