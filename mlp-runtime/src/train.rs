@@ -586,30 +586,82 @@ where
         let parts = indices.chunks(CHUNK).skip(first);
         for ((buf, loss), part) in bufs.iter_mut().zip(out.iter_mut()).zip(parts) {
             buf.set_zero();
-            *loss = N::Scalar::ZERO;
-            for &i in part {
-                *loss += net.backward(&data.inputs[i], &data.targets[i], buf);
-            }
+            *loss = chunk_gradient(net, data, part, buf);
         }
     };
     let (chunks, losses) = (&mut chunks[..used], &mut losses[..used]);
     run_chunks(chunks, losses, threads, &work);
-    grad.set_zero();
-    let mut loss = N::Scalar::ZERO;
-    for (buf, &l) in chunks.iter().zip(losses.iter()) {
-        loss += l;
-        for (g, &c) in grad.params_mut().iter_mut().zip(buf.params()) {
-            *g += c;
+    let loss = losses.iter().fold(N::Scalar::ZERO, |a, &l| a + l);
+    let scale = N::Scalar::ONE / N::Scalar::from_f64(indices.len().max(1) as f64);
+    // Each parameter: the chunks' sums added in chunk order, then scaled;
+    // the parameters are independent, so threads may split them.
+    let combine = |out: &mut [N::Scalar], from: usize| {
+        out.fill(N::Scalar::ZERO);
+        for buf in chunks.iter() {
+            for (g, &c) in out.iter_mut().zip(&buf.params()[from..]) {
+                *g += c;
+            }
         }
+        for g in out.iter_mut() {
+            *g *= scale;
+        }
+    };
+    split_params(grad.params_mut(), threads, &combine);
+    loss * scale
+}
+
+/// `f(slice, offset)` over contiguous pieces of `params`, one per thread.
+#[cfg(feature = "std")]
+fn split_params<T: Scalar>(params: &mut [T], threads: usize, f: &(dyn Fn(&mut [T], usize) + Sync)) {
+    if threads <= 1 {
+        return f(params, 0);
     }
-    if indices.is_empty() {
+    let per = params.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let mut pieces = params.chunks_mut(per).enumerate();
+        let first = pieces.next();
+        for (p, piece) in pieces {
+            s.spawn(move || f(piece, p * per));
+        }
+        if let Some((_, piece)) = first {
+            f(piece, 0);
+        }
+    });
+}
+
+#[cfg(not(feature = "std"))]
+fn split_params<T: Scalar>(params: &mut [T], _threads: usize, f: &dyn Fn(&mut [T], usize)) {
+    f(params, 0);
+}
+
+/// The summed gradient and loss of one chunk into `buf` (zeroed): a full
+/// chunk as one `backward_batch` (its mean, times the chunk size: a power
+/// of two, so exactly the sum the batch computed), a short one sample by
+/// sample.
+fn chunk_gradient<N, const IN: usize, const OUT: usize>(
+    net: &N,
+    data: Data<'_, N::Scalar, IN, OUT>,
+    part: &[usize],
+    buf: &mut N,
+) -> N::Scalar
+where
+    N: Trainable<IN, OUT>,
+{
+    if let Ok(part) = <&[usize; CHUNK]>::try_from(part) {
+        let xs: [[N::Scalar; IN]; CHUNK] = core::array::from_fn(|k| data.inputs[part[k]]);
+        let ds: [[N::Scalar; OUT]; CHUNK] = core::array::from_fn(|k| data.targets[part[k]]);
+        let size = N::Scalar::from_f64(CHUNK as f64);
+        let loss = net.backward_batch(&xs, &ds, buf) * size;
+        for g in buf.params_mut() {
+            *g *= size;
+        }
         return loss;
     }
-    let scale = N::Scalar::ONE / N::Scalar::from_f64(indices.len() as f64);
-    for g in grad.params_mut() {
-        *g *= scale;
+    let mut loss = N::Scalar::ZERO;
+    for &i in part {
+        loss += net.backward(&data.inputs[i], &data.targets[i], buf);
     }
-    loss * scale
+    loss
 }
 
 /// The work of one block of chunks: (gradient buffers, loss slots, index
