@@ -617,15 +617,8 @@ fn split_params<T: Scalar>(params: &mut [T], threads: usize, f: &(dyn Fn(&mut [T
         return f(params, 0);
     }
     let per = params.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let mut pieces = params.chunks_mut(per).enumerate();
-        let first = pieces.next();
-        for (p, piece) in pieces {
-            s.spawn(move || f(piece, p * per));
-        }
-        if let Some((_, piece)) = first {
-            f(piece, 0);
-        }
+    on_threads(params.chunks_mut(per).enumerate(), &|(p, piece)| {
+        f(piece, p * per)
     });
 }
 
@@ -681,17 +674,24 @@ fn run_chunks<N: Params, T: Scalar>(
         return work(chunks, losses, 0);
     }
     let per = chunks.len().div_ceil(threads);
+    let blocks = chunks
+        .chunks_mut(per)
+        .zip(losses.chunks_mut(per))
+        .enumerate();
+    on_threads(blocks, &|(b, (block, slots))| work(block, slots, b * per));
+}
+
+/// `f` of each piece, the first on the calling thread and each other on a
+/// scoped thread of its own.
+#[cfg(feature = "std")]
+fn on_threads<P: Send>(mut pieces: impl Iterator<Item = P>, f: &(dyn Fn(P) + Sync)) {
     std::thread::scope(|s| {
-        let mut blocks = chunks
-            .chunks_mut(per)
-            .zip(losses.chunks_mut(per))
-            .enumerate();
-        let first = blocks.next();
-        for (b, (block, slots)) in blocks {
-            s.spawn(move || work(block, slots, b * per));
+        let first = pieces.next();
+        for piece in pieces {
+            s.spawn(move || f(piece));
         }
-        if let Some((_, (block, slots))) = first {
-            work(block, slots, 0);
+        if let Some(piece) = first {
+            f(piece);
         }
     });
 }
