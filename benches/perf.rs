@@ -37,6 +37,8 @@ struct Timing {
     name: String,
     generated: f64,
     hand: f64,
+    /// The hand-written variant that was fastest, if there were several.
+    winner: &'static str,
 }
 
 /// Median ns per call of `f(i)` for i over the samples, interleaving `a` and `b`.
@@ -63,6 +65,47 @@ fn compare(
     (median(&mut ta), median(&mut tb))
 }
 
+/// A timed body: runs `calls` samples in its own loop (so a dynamic call
+/// costs once per repetition, not per sample).
+type Body<'a> = Box<dyn FnMut(usize) + 'a>;
+
+/// Median ns per sample of the generated body and of every hand-written
+/// variant, all interleaved in each repetition; returns the generated
+/// median and the fastest variant's name and median.
+fn race(
+    reps: usize,
+    calls: usize,
+    mut generated: Body,
+    mut hands: Vec<(&'static str, Body)>,
+) -> (f64, &'static str, f64) {
+    let mut tg = Vec::with_capacity(reps);
+    let mut th: Vec<Vec<f64>> = vec![Vec::with_capacity(reps); hands.len()];
+    let time = |f: &mut Body| {
+        let t = Instant::now();
+        f(calls);
+        t.elapsed().as_nanos() as f64 / calls as f64
+    };
+    for _ in 0..reps {
+        tg.push(time(&mut generated));
+        for (t, (_, f)) in th.iter_mut().zip(&mut hands) {
+            t.push(time(f));
+        }
+    }
+    let medians: Vec<(&'static str, f64)> = hands
+        .iter()
+        .zip(&mut th)
+        .map(|((name, _), t)| (*name, median(t)))
+        .collect();
+    if std::env::args().any(|a| a == "variants") {
+        eprintln!("    variants: {medians:.1?}");
+    }
+    let (name, best) = *medians
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("at least one variant");
+    (median(&mut tg), name, best)
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -76,45 +119,124 @@ fn one_hot<const N: usize>(k: usize) -> [f32; N] {
     core::array::from_fn(|i| if i == k % N { 1.0 } else { 0.0 })
 }
 
-/// Runs forward and train_step of a generated network `$net` against the
-/// hand-written `$hand_fwd` / `$hand_step` on the same weights.
+/// A generated network's weights copied into a hand-written network of
+/// each variant's layout.
+trait Hand {
+    type Net<V: hand::Variant>;
+    fn hand<V: hand::Variant>(&self) -> Box<Self::Net<V>>;
+}
+
+macro_rules! hand2 {
+    ($($net:ident: $i:literal, $h:literal, $o:literal;)*) => {$(
+        impl Hand for $net {
+            type Net<V: hand::Variant> = hand::Net2<V, $i, $h, $o>;
+            fn hand<V: hand::Variant>(&self) -> Box<Self::Net<V>> {
+                hand::Net2::new(&self.w1, &self.b1, &self.w2, &self.b2)
+            }
+        }
+    )*};
+}
+
+hand2! {
+    SigSse221: 2, 2, 1;
+    ReluBce221: 2, 2, 1;
+    TanhSoftmax4163: 4, 16, 3;
+    TanhSigSse4163: 4, 16, 3;
+    Mnist: 784, 128, 10;
+    MnistSse: 784, 128, 10;
+}
+
+impl Hand for Sig1664648 {
+    type Net<V: hand::Variant> = hand::Net3<V, 16, 64, 64, 8>;
+    fn hand<V: hand::Variant>(&self) -> Box<Self::Net<V>> {
+        hand::Net3::new(
+            (&self.w1, &self.b1),
+            (&self.w2, &self.b2),
+            (&self.w3, &self.b3),
+        )
+    }
+}
+
+/// One timed body per hand-written variant: `$body(&mut net, i)` over the
+/// samples, on that variant's copy of `$net`'s weights.
+macro_rules! variants {
+    ($net:expr, |$h:ident, $i:ident| $body:expr) => {
+        vec![
+            variants!(@one hand::Naive, $net, |$h, $i| $body),
+            variants!(@one hand::RowDot, $net, |$h, $i| $body),
+            variants!(@one hand::ColMajor, $net, |$h, $i| $body),
+            variants!(@one hand::Blocked, $net, |$h, $i| $body),
+        ]
+    };
+    (@one $v:ty, $net:expr, |$h:ident, $i:ident| $body:expr) => {{
+        #[allow(unused_mut)]
+        let mut $h = $net.hand::<$v>();
+        let body: Body = Box::new(move |calls| {
+            for $i in (0..calls).map(|c| c % SAMPLES) {
+                black_box($body);
+            }
+        });
+        (<$v as hand::Variant>::NAME, body)
+    }};
+}
+
+/// Runs forward and train_step of a generated network `$net` against every
+/// hand-written variant of `$hand_fwd` / `$hand_step` on the same weights.
 macro_rules! workload {
     ($out:ident, $label:expr, $net:ident, $in:literal, $k:literal, $targets:expr, $hand_fwd:path, $hand_step:path, $reps:expr, $calls:expr) => {{
         let mut rng = SmallRng::seed_from_u64(42);
         let xs: Vec<[f32; $in]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
         let ds: Vec<[f32; $k]> = (0..SAMPLES).map(|i| ($targets)(i, &mut rng)).collect();
         let net: Box<$net> = mlp::boxed::new(&mut rng);
-        let (generated, hand) = compare(
-            $reps,
-            $calls,
-            |i| {
-                black_box(net.forward(black_box(&xs[i])));
-            },
-            |i| {
-                black_box($hand_fwd(&net, black_box(&xs[i])));
-            },
-        );
+        let (xs, ds) = (&xs, &ds);
+        // Every variant computes the same function (up to rounding).
+        let want = net.forward(&xs[0]);
+        for got in [
+            $hand_fwd(&*net.hand::<hand::Naive>(), &xs[0]),
+            $hand_fwd(&*net.hand::<hand::RowDot>(), &xs[0]),
+            $hand_fwd(&*net.hand::<hand::ColMajor>(), &xs[0]),
+            $hand_fwd(&*net.hand::<hand::Blocked>(), &xs[0]),
+        ] {
+            for (a, b) in got.iter().zip(&want) {
+                assert!(
+                    (a - b).abs() <= 1e-4 * (1.0 + b.abs()),
+                    "{}: {a} vs {b}",
+                    $label
+                );
+            }
+        }
+        let gen_net = net.clone();
+        let generated: Body = Box::new(move |calls| {
+            for i in (0..calls).map(|c| c % SAMPLES) {
+                black_box(gen_net.forward(black_box(&xs[i])));
+            }
+        });
+        let hands = variants!(net, |h, i| $hand_fwd(&*h, black_box(&xs[i])));
+        let (generated, winner, hand) = race($reps, $calls, generated, hands);
         $out.push(Timing {
             name: format!("{} forward", $label),
             generated,
             hand,
+            winner,
         });
         let mut gen_net = net.clone();
-        let mut hand_net = net.clone();
-        let (generated, hand) = compare(
-            $reps,
-            $calls,
-            |i| {
+        let generated: Body = Box::new(move |calls| {
+            for i in (0..calls).map(|c| c % SAMPLES) {
                 black_box(gen_net.train_step(black_box(&xs[i]), &ds[i], 1e-3));
-            },
-            |i| {
-                black_box($hand_step(&mut hand_net, black_box(&xs[i]), &ds[i], 1e-3));
-            },
-        );
+            }
+        });
+        let hands = variants!(net, |h, i| $hand_step(
+            &mut *h,
+            black_box(&xs[i]),
+            &ds[i],
+            1e-3
+        ));
+        let (generated, winner, hand) = race($reps, $calls, generated, hands);
         $out.push(Timing {
             name: format!("{} train_step", $label),
             generated,
             hand,
+            winner,
         });
     }};
 }
@@ -159,8 +281,8 @@ fn main() {
         2,
         1,
         unit,
-        hand::sig_sse_221_forward,
-        hand::sig_sse_221_step,
+        hand::sig_sig_forward,
+        hand::sig_sig_step,
         reps,
         2000 * scale
     );
@@ -171,8 +293,8 @@ fn main() {
         2,
         1,
         unit,
-        hand::relu_bce_221_forward,
-        hand::relu_bce_221_step,
+        hand::relu_bce_forward,
+        hand::relu_bce_step,
         reps,
         2000 * scale
     );
@@ -183,8 +305,8 @@ fn main() {
         4,
         3,
         |i, _: &mut SmallRng| one_hot(i),
-        hand::tanh_softmax_4163_forward,
-        hand::tanh_softmax_4163_step,
+        hand::tanh_softmax_forward,
+        hand::tanh_softmax_step,
         reps,
         500 * scale
     );
@@ -195,8 +317,8 @@ fn main() {
         4,
         3,
         |_, rng: &mut SmallRng| random(rng, 0.0, 1.0),
-        hand::tanh_sig_4163_forward,
-        hand::tanh_sig_4163_step,
+        hand::tanh_sig_forward,
+        hand::tanh_sig_step,
         reps,
         500 * scale
     );
@@ -207,8 +329,8 @@ fn main() {
         16,
         8,
         |_, rng: &mut SmallRng| random(rng, 0.0, 1.0),
-        hand::sig_1664648_forward,
-        hand::sig_1664648_step,
+        hand::sig3_forward,
+        hand::sig3_step,
         reps,
         100 * scale
     );
@@ -219,8 +341,8 @@ fn main() {
         784,
         10,
         |i, _: &mut SmallRng| one_hot(i),
-        hand::mnist_forward,
-        hand::mnist_step,
+        hand::sig_softmax_forward,
+        hand::sig_softmax_step,
         reps,
         10 * scale
     );
@@ -231,8 +353,8 @@ fn main() {
         784,
         10,
         |_, rng: &mut SmallRng| random(rng, 0.0, 1.0),
-        hand::mnist_sse_forward,
-        hand::mnist_sse_step,
+        hand::sig_sig_forward,
+        hand::sig_sig_step,
         reps,
         10 * scale
     );
@@ -275,19 +397,25 @@ fn main() {
             name: "4-16-3 tanh/softmax/ce batch-32 step (per sample)".into(),
             generated: generated / 32.0,
             hand: hand / 32.0,
+            winner: "per-sample sums",
         });
     }
 
-    println!("| workload | generated ns | hand-written ns | ratio |");
-    println!("|---|---:|---:|---:|");
+    println!("| workload | generated ns | best hand-written ns | fastest variant | ratio |");
+    println!("|---|---:|---:|---|---:|");
     for t in &out {
         println!(
-            "| {} | {:.1} | {:.1} | {:.2} |",
+            "| {} | {:.1} | {:.1} | {} | {:.2} |",
             t.name,
             t.generated,
             t.hand,
+            t.winner,
             t.generated / t.hand
         );
+    }
+
+    if std::env::args().any(|a| a == "table") {
+        return; // only the generated/hand-written table
     }
 
     // forward_batch against forward, per sample, same network.

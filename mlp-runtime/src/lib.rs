@@ -72,7 +72,10 @@ pub mod __private {
     pub mod init {
         pub use crate::init::{glorot_uniform, he_uniform};
     }
-    pub use crate::linalg::dot;
+    /// Wide layers' kernels.
+    pub mod linalg {
+        pub use crate::linalg::{back, dense};
+    }
     pub use crate::loss::{bce_logits, ce_sigmoid_logits, ce_softmax_logits, mse, sse};
     pub use crate::network::DeclaredWithLoss;
     /// Weights in and out (`to_bytes`, `from_bytes`, `to_rust`).

@@ -90,20 +90,12 @@ fn hidden_delta(net: &Network, l: usize, ty: &TokenStream) -> TokenStream {
     let (w_next, delta_next) = (name("w", l + 1), name("delta", l + 1));
     let n_lit = lit(n);
     if !net.unrolled(l + 1) {
-        // (W^(l+1))ᵀ δ^(l+1) accumulated row by row of W: the same order of
-        // additions as the running sum, but each step is a contiguous
-        // multiply-add over all units i, which vectorises.
-        let next_lit = lit(next_n);
+        // (W^(l+1))ᵀ δ^(l+1) in the running sum's order for each unit, a few
+        // rows of W per pass (runtime `linalg::back`), then times f'.
         let df = derivative(layer, &quote!(#h[__i]), &quote!(#y[__i]));
         return quote! {
             let #delta: [#ty; #n_lit] = {
-                let mut __back: [#ty; #n_lit] = [0.0; #n_lit];
-                for __k in 0..#next_lit {
-                    let __d = #delta_next[__k];
-                    for __i in 0..#n_lit {
-                        __back[__i] += self.#w_next[__k][__i] * __d;
-                    }
-                }
+                let mut __back = ::mlp::__private::linalg::back(&self.#w_next, &#delta_next);
                 for __i in 0..#n_lit {
                     __back[__i] *= #df;
                 }

@@ -1,7 +1,7 @@
 //! The forward pass: for each layer l, h^l = W^l y^(l-1) + b^l and
 //! y^l = f_l(h^l), as arrays `h{l}` and `y{l}` with `y0` being `x`.
 
-use super::code::{activation_value, array, input_of, lit, name, runtime, sum};
+use super::code::{activation_value, array, input_of, lit, name, sum};
 use crate::model::{Layer, Network};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -37,14 +37,10 @@ fn pre_activation(net: &Network, layer: &Layer) -> TokenStream {
     let (w, b) = (name("w", l), name("b", l));
     let input = input_of(l);
     if !net.unrolled(l) {
-        // Partial sums, so the row's dot product vectorises (runtime `dot`).
+        // All rows at once, blocked so each load of the input serves several
+        // rows' partial sums (runtime `linalg::dense`).
         let input_ref = if l == 1 { quote!(x) } else { quote!(&#input) };
-        let dot = runtime("dot");
-        return array(
-            layer.width.value,
-            false,
-            |i| quote!(#dot(&self.#w[#i], #input_ref) + self.#b[#i]),
-        );
+        return quote!(::mlp::__private::linalg::dense(&self.#w, &self.#b, #input_ref));
     }
     let fan_in = net.width_before(l);
     array(layer.width.value, true, |i| {
