@@ -627,10 +627,10 @@ fn split_params<T: Scalar>(params: &mut [T], _threads: usize, f: &dyn Fn(&mut [T
     f(params, 0);
 }
 
-/// The summed gradient and loss of one chunk into `buf` (zeroed): a full
-/// chunk as one `backward_batch` (its mean, times the chunk size: a power
-/// of two, so exactly the sum the batch computed), a short one sample by
-/// sample.
+/// The summed gradient and loss of one chunk into `buf` (zeroed), sample by
+/// sample with `backward`: with the blocked wide-layer kernels, per-sample
+/// `backward` is faster than `backward_batch` (0.3-0.7x, BENCHMARKS.md), so
+/// the chunks use it until the batch kernels are blocked too.
 fn chunk_gradient<N, const IN: usize, const OUT: usize>(
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,
@@ -640,16 +640,6 @@ fn chunk_gradient<N, const IN: usize, const OUT: usize>(
 where
     N: Trainable<IN, OUT>,
 {
-    if let Ok(part) = <&[usize; CHUNK]>::try_from(part) {
-        let xs: [[N::Scalar; IN]; CHUNK] = core::array::from_fn(|k| data.inputs[part[k]]);
-        let ds: [[N::Scalar; OUT]; CHUNK] = core::array::from_fn(|k| data.targets[part[k]]);
-        let size = N::Scalar::from_f64(CHUNK as f64);
-        let loss = net.backward_batch(&xs, &ds, buf) * size;
-        for g in buf.params_mut() {
-            *g *= size;
-        }
-        return loss;
-    }
     let mut loss = N::Scalar::ZERO;
     for &i in part {
         loss += net.backward(&data.inputs[i], &data.targets[i], buf);
