@@ -38,6 +38,14 @@ const ROWS: usize = if cfg!(any(target_feature = "avx2", target_feature = "avx51
 const GROUP: usize = 16;
 const _: () = assert!(GROUP.is_multiple_of(ROWS));
 
+/// Whether the target has vector registers the blocking is for (x86 and
+/// AArch64); elsewhere (Cortex-M, RV32) `dense` is one `dot` per unit.
+const VECTOR_UNIT: bool = cfg!(any(
+    target_arch = "x86",
+    target_arch = "x86_64",
+    target_arch = "aarch64"
+));
+
 /// Σ of 16 partial sums as a tree of fresh values: 8 + 4 + 2 + 1 additions,
 /// each level one vector add of the two halves of the last.
 #[inline(always)]
@@ -136,6 +144,14 @@ pub fn dense<T: Scalar, const I: usize, const O: usize>(
     x: &[T; I],
 ) -> [T; O] {
     let mut h = *b;
+    if !VECTOR_UNIT {
+        // Microcontrollers: no vectors to fill, so no group buffer on the
+        // stack (1 KB in f32); the same sums, in the same order.
+        for (h_i, w_i) in h.iter_mut().zip(w) {
+            *h_i = dot(w_i, x) + *h_i;
+        }
+        return h;
+    }
     let (w_groups, w_rest) = w.as_chunks::<GROUP>();
     let (h_groups, h_rest) = h.as_chunks_mut::<GROUP>();
     for (hg, wg) in h_groups.iter_mut().zip(w_groups) {
