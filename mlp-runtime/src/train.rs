@@ -71,10 +71,7 @@ where
     N: Trainable<IN, OUT>,
 {
     grad.set_zero();
-    let mut loss = N::Scalar::ZERO;
-    for &i in indices {
-        loss += net.backward(&data.inputs[i], &data.targets[i], grad);
-    }
+    let loss = sum_backward(net, data, indices, grad);
     if indices.is_empty() {
         return loss;
     }
@@ -586,7 +583,7 @@ where
         let parts = indices.chunks(CHUNK).skip(first);
         for ((buf, loss), part) in bufs.iter_mut().zip(out.iter_mut()).zip(parts) {
             buf.set_zero();
-            *loss = chunk_gradient(net, data, part, buf);
+            *loss = sum_backward(net, data, part, buf);
         }
     };
     let (chunks, losses) = (&mut chunks[..used], &mut losses[..used]);
@@ -627,22 +624,23 @@ fn split_params<T: Scalar>(params: &mut [T], _threads: usize, f: &dyn Fn(&mut [T
     f(params, 0);
 }
 
-/// The summed gradient and loss of one chunk into `buf` (zeroed), sample by
-/// sample with `backward`: with the blocked wide-layer kernels, per-sample
-/// `backward` is faster than `backward_batch` (0.3-0.7x, BENCHMARKS.md), so
-/// the chunks use it until the batch kernels are blocked too.
-fn chunk_gradient<N, const IN: usize, const OUT: usize>(
+/// Adds the gradients of the samples `indices` into `grad` with per-sample
+/// `backward`, in index order, and returns their summed loss. Both
+/// [`batch_gradient`] and `Fit`'s chunks use it: with the blocked wide-layer
+/// kernels per-sample `backward` is faster than `backward_batch` (0.3-0.7x,
+/// BENCHMARKS.md), so the chunks use it until the batch kernels are blocked too.
+fn sum_backward<N, const IN: usize, const OUT: usize>(
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,
-    part: &[usize],
-    buf: &mut N,
+    indices: &[usize],
+    grad: &mut N,
 ) -> N::Scalar
 where
     N: Trainable<IN, OUT>,
 {
     let mut loss = N::Scalar::ZERO;
-    for &i in part {
-        loss += net.backward(&data.inputs[i], &data.targets[i], buf);
+    for &i in indices {
+        loss += net.backward(&data.inputs[i], &data.targets[i], grad);
     }
     loss
 }
