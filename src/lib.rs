@@ -79,7 +79,7 @@
 extern crate std;
 
 pub use mlp_macros::network;
-pub use mlp_runtime::{activation, loss, optim, rand, weights};
+pub use mlp_runtime::{activation, int, loss, optim, rand, weights};
 #[cfg(feature = "std")]
 pub use mlp_runtime::{boxed, data, train};
 pub use mlp_runtime::{LossKind, Network, OutputKind, Params, Scalar, Trainable, WeightsError};

@@ -1,10 +1,13 @@
 //! The declaration's own attributes, split from those that pass through to
-//! the struct: `#[scalar(f32 | f64)]`, `#[unroll(..)]` and `#[weights("..")]`.
+//! the struct: `#[scalar(f32 | f64)]`, `#[unroll(..)]`, `#[weights("..")]`
+//! and `#[quantize(..)]`.
 
 use crate::ctxt::Ctxt;
-use crate::model::{Scalar, UNROLL_MAX_WEIGHTS};
-use crate::suggest::edit_distance;
-use syn::{Attribute, Ident, LitInt, LitStr};
+use crate::model::{Code, Quantize, Scalar, Spanned, UNROLL_MAX_WEIGHTS};
+use crate::suggest::{closest, edit_distance};
+use quote::ToTokens;
+use syn::parse::ParseStream;
+use syn::{Attribute, Ident, LitInt, LitStr, Token};
 
 /// What the attributes say, and the attributes left for the struct.
 pub struct Attrs {
@@ -12,6 +15,8 @@ pub struct Attrs {
     pub unroll_max: usize,
     /// `#[weights("file.safetensors")]`: the path as written.
     pub weights: Option<LitStr>,
+    /// Each `#[quantize(..)]`, in order.
+    pub quantize: Vec<Quantize>,
     pub rest: Vec<Attribute>,
 }
 
@@ -20,6 +25,7 @@ pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Attrs {
         scalar: Scalar::F32,
         unroll_max: UNROLL_MAX_WEIGHTS,
         weights: None,
+        quantize: Vec::new(),
         rest: Vec::new(),
     };
     let mut seen_scalar = false;
@@ -37,6 +43,11 @@ pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Attrs {
                 cx.error_spanned_by(attr, "`#[weights(..)]` is given more than once\nhelp: a network is baked from one file");
             }
             out.weights = weights(cx, attr).or(out.weights);
+        } else if attr.path().is_ident("quantize") {
+            match attr.parse_args_with(|input: ParseStream| quantize(input, attr)) {
+                Ok(q) => out.quantize.push(q),
+                Err(e) => cx.error_at(e.span(), with_help(&e.to_string(), QUANTIZE_HELP)),
+            }
         } else if !is_misspelt_scalar(cx, attr) {
             out.rest.push(attr.clone());
         }
@@ -130,4 +141,150 @@ fn unroll(cx: &Ctxt, attr: &Attribute) -> Option<usize> {
         cx.error_at(e.span(), msg);
     }
     max
+}
+
+const QUANTIZE_HELP: &str = "help: write `#[quantize(NetI8, input = [0.0..1.0])]`, with one range per input or a single range for every input, and optionally `activations = i16`";
+
+/// `msg`, with `help` appended unless it has a help line of its own.
+fn with_help(msg: &str, help: &str) -> String {
+    if msg.contains("help:") {
+        msg.to_owned()
+    } else {
+        format!("{msg}\n{help}")
+    }
+}
+
+/// `#[quantize(SineI8, input = [0.0..6.25], activations = i16)]`.
+fn quantize(input: ParseStream, attr: &Attribute) -> syn::Result<Quantize> {
+    let ident: Ident = input.parse().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "expected the name of the integer type first, as in `#[quantize(NetI8, input = [0.0..1.0])]`",
+        )
+    })?;
+    let mut code = None;
+    let mut ranges = None;
+    while !input.is_empty() {
+        input.parse::<Token![,]>()?;
+        if input.is_empty() {
+            break;
+        }
+        let key: Ident = input.parse()?;
+        input.parse::<Token![=]>()?;
+        if key == "input" {
+            let content;
+            let brackets = syn::bracketed!(content in input);
+            let mut list = Vec::new();
+            while !content.is_empty() {
+                list.push(range(&content)?);
+                if content.is_empty() {
+                    break;
+                }
+                content.parse::<Token![,]>()?;
+            }
+            if list.is_empty() {
+                return Err(syn::Error::new(
+                    brackets.span.join(),
+                    "the input box is empty\nhelp: give one range per input, as in `input = [0.0..1.0, -1.0..1.0]`, or a single range for every input",
+                ));
+            }
+            ranges = Some(Spanned {
+                value: list,
+                span: brackets.span.join(),
+            });
+        } else if key == "activations" {
+            let ty: Ident = input.parse()?;
+            code = Some(match ty.to_string().as_str() {
+                "i8" => Code::I8,
+                "i16" => Code::I16,
+                other => {
+                    return Err(syn::Error::new(
+                        ty.span(),
+                        format!("unsupported activation type `{other}`\nhelp: use `activations = i8` (the default) or `activations = i16`"),
+                    ))
+                }
+            });
+        } else {
+            let text = key.to_string();
+            let hint = closest(&text, ["input", "activations"].into_iter())
+                .map_or_else(String::new, |n| format!("did you mean `{n}`? "));
+            return Err(syn::Error::new(
+                key.span(),
+                format!("unknown option `{text}` of `#[quantize]`\nhelp: {hint}the options are `input = [LO..HI, ...]` and `activations = i8 | i16`"),
+            ));
+        }
+    }
+    let Some(ranges) = ranges else {
+        return Err(syn::Error::new_spanned(
+            attr.to_token_stream(),
+            format!("`#[quantize({ident}, ..)]` needs the input box, the ranges the integer network must cover\nhelp: add `input = [LO..HI, ...]`, one range per input or a single range for every input"),
+        ));
+    };
+    Ok(Quantize {
+        ident,
+        code: code.unwrap_or(Code::I8),
+        ranges,
+        attr: attr.to_token_stream(),
+    })
+}
+
+/// `LO..HI` with float (or integer) literals, either optionally negative:
+/// finite, LO < HI.
+fn range(input: ParseStream) -> syn::Result<Spanned<(f64, f64)>> {
+    let start = input.span();
+    let lo = bound(input)?;
+    input.parse::<Token![..]>().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "expected `..` between the bounds of a range, as in `0.0..1.0`",
+        )
+    })?;
+    let hi = bound(input)?;
+    let span = start.join(input.span()).unwrap_or(start);
+    let span = lo.span.join(hi.span).unwrap_or(span);
+    if lo.value >= hi.value {
+        return Err(syn::Error::new(
+            span,
+            format!(
+                "the range `{:?}..{:?}` is empty\nhelp: the lower bound must be below the upper bound",
+                lo.value, hi.value
+            ),
+        ));
+    }
+    Ok(Spanned {
+        value: (lo.value, hi.value),
+        span,
+    })
+}
+
+/// A finite number literal, optionally negated.
+fn bound(input: ParseStream) -> syn::Result<Spanned<f64>> {
+    let neg: Option<Token![-]> = input.parse()?;
+    let lit: syn::Lit = input.parse().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "expected a number literal as a range bound, as in `-1.0..1.0`\nhelp: the box is read at compile time, so each bound is a literal",
+        )
+    })?;
+    let (value, span) = match &lit {
+        syn::Lit::Float(f) => (f.base10_parse::<f64>()?, f.span()),
+        syn::Lit::Int(i) => (i.base10_parse::<f64>()?, i.span()),
+        other => {
+            return Err(syn::Error::new(
+                other.span(),
+                "expected a number literal as a range bound, as in `-1.0..1.0`",
+            ))
+        }
+    };
+    if !value.is_finite() {
+        return Err(syn::Error::new(
+            span,
+            format!("the bound `{}` is not a finite number\nhelp: the box must be bounded: give finite bounds the inputs stay within", lit.to_token_stream()),
+        ));
+    }
+    let span = neg.map_or(span, |n| n.span.join(span).unwrap_or(span));
+    Ok(Spanned {
+        value: if neg.is_some() { -value } else { value },
+        span,
+    })
 }

@@ -15,6 +15,8 @@ pub struct Checked {
     pub rule: Option<Rule>,
     /// The `#[weights]` file's values, when there is one.
     pub baked: Option<crate::bake::Baked>,
+    /// The integer networks of its `#[quantize]` attributes.
+    pub int: Vec<crate::quant::Plan>,
 }
 
 /// The rules on the order of the specs, which hold whether or not the
@@ -39,7 +41,28 @@ pub fn check(cx: &Ctxt, net: &Network) -> Option<Rule> {
     check_softmax_placement(cx, net);
     check_trainable_hidden(cx, net);
     check_frozen(cx, net);
+    check_quantize(cx, net);
     check_loss_fits_output(cx, net)
+}
+
+/// `#[quantize]` is made from trained weights, so it needs `#[weights]`,
+/// and its box has one range per input (or one for all).
+fn check_quantize(cx: &Ctxt, net: &Network) {
+    for q in &net.quantize {
+        if net.weights.is_none() {
+            cx.error_spanned_by(
+                &q.attr,
+                format!("`#[quantize({}, ..)]` needs trained weights to quantise\nhelp: add `#[weights(\"path/to/file.safetensors\")]` to `{}`: the integer network is made from the baked weights at compile time", q.ident, net.ident),
+            );
+        }
+        let (given, inputs) = (q.ranges.value.len(), net.inputs.value);
+        if given != 1 && given != inputs {
+            cx.error_at(
+                q.ranges.span,
+                format!("`{}` has {inputs} inputs but {given} input ranges are given\nhelp: give one range per input, or a single range for every input", net.ident),
+            );
+        }
+    }
 }
 
 /// `input` comes first: the list reads in the direction data flows.

@@ -20,6 +20,7 @@ mod fallback;
 mod model;
 #[cfg(test)]
 mod proptest;
+mod quant;
 mod resolve;
 mod rules;
 mod suggest;
@@ -59,10 +60,19 @@ fn validate(item: &ast::Item) -> syn::Result<check::Checked> {
         .as_ref()
         .filter(|_| !cx.has_errors())
         .and_then(|net| bake::read(&cx, net));
+    let int = match (&net, &baked) {
+        (Some(net), Some(baked)) => quant::plans(&cx, net, &baked.values),
+        _ => Vec::new(),
+    };
     cx.check()?;
     // `resolve::network` returns `None` only after reporting an error.
     match net {
-        Some(net) => Ok(check::Checked { net, rule, baked }),
+        Some(net) => Ok(check::Checked {
+            net,
+            rule,
+            baked,
+            int,
+        }),
         None => Err(syn::Error::new(
             item.ident.span(),
             "invalid network declaration",

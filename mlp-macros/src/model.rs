@@ -38,6 +38,52 @@ impl Scalar {
     }
 }
 
+/// The code type of an integer network's activations (`#[quantize(..,
+/// activations = i16)]`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Code {
+    I8,
+    I16,
+}
+
+impl Code {
+    pub fn name(self) -> &'static str {
+        match self {
+            Code::I8 => "i8",
+            Code::I16 => "i16",
+        }
+    }
+    pub fn min(self) -> i64 {
+        match self {
+            Code::I8 => -128,
+            Code::I16 => -32768,
+        }
+    }
+    pub fn max(self) -> i64 {
+        match self {
+            Code::I8 => 127,
+            Code::I16 => 32767,
+        }
+    }
+    /// Fraction bits of lookup-table entries (mlp-runtime's `Code::TABLE_BITS`).
+    pub fn table_bits(self) -> u32 {
+        match self {
+            Code::I8 => 8,
+            Code::I16 => 0,
+        }
+    }
+}
+
+/// One `#[quantize(Name, input = [..], activations = ..)]`.
+pub struct Quantize {
+    pub ident: Ident,
+    pub code: Code,
+    /// The ranges as written: one per input, or one for all.
+    pub ranges: Spanned<Vec<Spanned<(f64, f64)>>>,
+    /// The whole attribute, for errors about it.
+    pub attr: TokenStream,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Activation {
     Linear,
@@ -275,6 +321,8 @@ pub struct Network {
     pub unroll_max: usize,
     /// `#[weights("..")]`: the file to bake in as `TRAINED`.
     pub weights: Option<syn::LitStr>,
+    /// `#[quantize(..)]`: integer versions to generate from the baked weights.
+    pub quantize: Vec<Quantize>,
     pub inputs: Spanned<usize>,
     pub layers: Vec<Layer>,
     pub loss: Option<Spanned<Loss>>,

@@ -37,6 +37,7 @@ pub fn network(cx: &Ctxt, item: &Item) -> Option<Network> {
         scalar: attrs.scalar,
         unroll_max: attrs.unroll_max,
         weights: attrs.weights,
+        quantize: attrs.quantize,
         inputs,
         layers: specs.layers,
         loss: specs.loss.flatten(),

@@ -24,6 +24,7 @@ mod check;
 pub mod data;
 mod fastmath;
 mod init;
+pub mod int;
 mod linalg;
 pub mod loss;
 mod network;

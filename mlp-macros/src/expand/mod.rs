@@ -7,6 +7,7 @@ mod backward;
 mod code;
 mod docs;
 mod forward;
+mod int;
 mod weights;
 
 use crate::check::Checked;
@@ -31,12 +32,14 @@ pub fn network(checked: &Checked) -> TokenStream {
         .rule
         .and(net.loss)
         .map(|loss| trainable_impl(net, loss.value, &ty));
+    let int = int::types(net, &checked.int);
     quote! {
         #item
         #inherent
         #params
         #network
         #trainable
+        #int
     }
 }
 
