@@ -31,6 +31,15 @@ network! {
     struct Looped<input 64, dense 32 relu, dense 10 softmax, loss ce>;
     struct Mnist<input 784, dense 128 sigmoid, dense 10 softmax, loss ce>;
     struct Tuned<input 64, dense 32 gelu frozen, dense 16 leaky_relu(0.1), dense 10 softmax, loss ce>;
+
+    // Integer networks: requantised, table, threshold and softmax stages.
+    #[weights("tests/fixtures/quant/wide.safetensors")]
+    #[quantize(WideI8, input = [-1.0..1.0])]
+    #[quantize(WideI16, activations = i16, input = [-1.0..1.0])]
+    struct Wide<input 8, dense 16 relu, dense 16 tanh, dense 4 softmax>;
+    #[weights("tests/fixtures/quant/leaky_step_sign.safetensors")]
+    #[quantize(StepI8, input = [-1.0..1.0])]
+    struct Step<input 2, dense 5 leaky_relu(0.1), dense 4 step, dense 2 sign>;
 }
 
 fn allocations_during(f: impl FnOnce()) -> usize {
@@ -141,6 +150,20 @@ fn hot_paths_never_allocate() {
     });
     assert!(sink.is_finite());
     assert_eq!(n, 0, "allocations with a 784-128-10 network");
+
+    let (wide8, wide16, step8) = (WideI8::TRAINED, WideI16::TRAINED, StepI8::TRAINED);
+    let mut codes = 0i64;
+    let n = allocations_during(|| {
+        for k in 0..100 {
+            let x = [k as f32 / 50.0 - 1.0; 8];
+            codes += i64::from(wide8.forward(&WideI8::quantize(&x))[0]);
+            codes += i64::from(wide16.forward(&WideI16::quantize(&x))[1]);
+            codes += i64::from(step8.forward(&[k as i8, -(k as i8)])[0]);
+            sink += wide8.forward_f32(&x)[2] + wide16.forward_f32(&x)[3];
+        }
+    });
+    assert!(sink.is_finite() && codes != i64::MIN);
+    assert_eq!(n, 0, "allocations in integer forward passes");
     // The counter works: a Vec does allocate.
     assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8; 16]))) >= 1);
 }

@@ -46,6 +46,9 @@ pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Attrs {
         } else if attr.path().is_ident("quantize") {
             match attr.parse_args_with(|input: ParseStream| quantize(input, attr)) {
                 Ok(q) => out.quantize.push(q),
+                // Our own messages carry their help and their whole span;
+                // syn's ("expected `,`") get the attribute's help.
+                Err(e) if e.to_string().contains("help:") => cx.error(e),
                 Err(e) => cx.error_at(e.span(), with_help(&e.to_string(), QUANTIZE_HELP)),
             }
         } else if !is_misspelt_scalar(cx, attr) {
@@ -231,34 +234,30 @@ fn quantize(input: ParseStream, attr: &Attribute) -> syn::Result<Quantize> {
 /// `LO..HI` with float (or integer) literals, either optionally negative:
 /// finite, LO < HI.
 fn range(input: ParseStream) -> syn::Result<Spanned<(f64, f64)>> {
-    let start = input.span();
-    let lo = bound(input)?;
-    input.parse::<Token![..]>().map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            "expected `..` between the bounds of a range, as in `0.0..1.0`",
-        )
+    let (lo, lo_tokens) = bound(input)?;
+    let dots: Token![..] = input.parse().map_err(|e| {
+        syn::Error::new(e.span(), "expected `..` between the bounds of a range, as in `0.0..1.0`")
     })?;
-    let hi = bound(input)?;
-    let span = start.join(input.span()).unwrap_or(start);
-    let span = lo.span.join(hi.span).unwrap_or(span);
-    if lo.value >= hi.value {
-        return Err(syn::Error::new(
-            span,
-            format!(
-                "the range `{:?}..{:?}` is empty\nhelp: the lower bound must be below the upper bound",
-                lo.value, hi.value
-            ),
+    let (hi, hi_tokens) = bound(input)?;
+    let tokens = quote::quote!(#lo_tokens #dots #hi_tokens);
+    if lo >= hi {
+        return Err(syn::Error::new_spanned(
+            tokens,
+            format!("the range `{lo:?}..{hi:?}` is empty\nhelp: the lower bound must be below the upper bound"),
         ));
     }
+    let span = lo_tokens
+        .into_iter()
+        .next()
+        .map_or_else(proc_macro2::Span::call_site, |t| t.span());
     Ok(Spanned {
-        value: (lo.value, hi.value),
+        value: (lo, hi),
         span,
     })
 }
 
-/// A finite number literal, optionally negated.
-fn bound(input: ParseStream) -> syn::Result<Spanned<f64>> {
+/// A finite number literal, optionally negated, with its tokens.
+fn bound(input: ParseStream) -> syn::Result<(f64, proc_macro2::TokenStream)> {
     let neg: Option<Token![-]> = input.parse()?;
     let lit: syn::Lit = input.parse().map_err(|e| {
         syn::Error::new(
@@ -266,25 +265,22 @@ fn bound(input: ParseStream) -> syn::Result<Spanned<f64>> {
             "expected a number literal as a range bound, as in `-1.0..1.0`\nhelp: the box is read at compile time, so each bound is a literal",
         )
     })?;
-    let (value, span) = match &lit {
-        syn::Lit::Float(f) => (f.base10_parse::<f64>()?, f.span()),
-        syn::Lit::Int(i) => (i.base10_parse::<f64>()?, i.span()),
+    let value = match &lit {
+        syn::Lit::Float(f) => f.base10_parse::<f64>()?,
+        syn::Lit::Int(i) => i.base10_parse::<f64>()?,
         other => {
             return Err(syn::Error::new(
                 other.span(),
-                "expected a number literal as a range bound, as in `-1.0..1.0`",
+                "expected a number literal as a range bound, as in `-1.0..1.0`\nhelp: the box is read at compile time, so each bound is a literal",
             ))
         }
     };
+    let tokens = quote::quote!(#neg #lit);
     if !value.is_finite() {
-        return Err(syn::Error::new(
-            span,
+        return Err(syn::Error::new_spanned(
+            tokens,
             format!("the bound `{}` is not a finite number\nhelp: the box must be bounded: give finite bounds the inputs stay within", lit.to_token_stream()),
         ));
     }
-    let span = neg.map_or(span, |n| n.span.join(span).unwrap_or(span));
-    Ok(Spanned {
-        value: if neg.is_some() { -value } else { value },
-        span,
-    })
+    Ok((if neg.is_some() { -value } else { value }, tokens))
 }

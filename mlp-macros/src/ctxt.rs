@@ -29,6 +29,11 @@ impl Ctxt {
         self.push(syn::Error::new(span, msg));
     }
 
+    /// An error as syn made it (its span kept whole).
+    pub fn error(&self, err: syn::Error) {
+        self.push(err);
+    }
+
     pub fn has_errors(&self) -> bool {
         self.errors.borrow().as_ref().is_some_and(|e| !e.is_empty())
     }
