@@ -31,7 +31,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all("data/int")?;
     let quiet = |_: &mlp::train::Epoch| Control::Continue;
 
-    let xs: Vec<[f32; 1]> = (0..1000).map(|i| [(TAU * f64::from(i) / 1000.0) as f32]).collect();
+    let xs: Vec<[f32; 1]> = (0..1000)
+        .map(|i| [(TAU * f64::from(i) / 1000.0) as f32])
+        .collect();
     let ds: Vec<[f32; 1]> = xs.iter().map(|x| [x[0].sin()]).collect();
     let mut rng = SmallRng::seed_from_u64(1);
     let mut sine = Sine::new(&mut rng);
@@ -71,13 +73,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (features, labels) =
         mlp::data::parse_labelled::<f32, 4>(include_str!("../data/iris.csv"), true)?;
     let targets = mlp::data::one_hot::<f32, 3>(&labels)?;
-    let (lo, hi) = features.iter().fold(([f32::MAX; 4], [f32::MIN; 4]), |(mut lo, mut hi), x| {
-        for j in 0..4 {
-            lo[j] = lo[j].min(x[j]);
-            hi[j] = hi[j].max(x[j]);
-        }
-        (lo, hi)
-    });
+    let (lo, hi) = features
+        .iter()
+        .fold(([f32::MAX; 4], [f32::MIN; 4]), |(mut lo, mut hi), x| {
+            for j in 0..4 {
+                lo[j] = lo[j].min(x[j]);
+                hi[j] = hi[j].max(x[j]);
+            }
+            (lo, hi)
+        });
     let unit: Vec<[f32; 4]> = features
         .iter()
         .map(|x| std::array::from_fn(|j| (x[j] - lo[j]) / (hi[j] - lo[j])))
@@ -85,11 +89,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = SmallRng::seed_from_u64(3);
     let mut iris = IrisUnit::new(&mut rng);
     let data = Data::new(&unit, &targets);
-    Fit::new(data)
-        .epochs(300)
-        .batch_size(8)
-        .run(&mut iris, &mut Adam::new(0.01), &mut rng, quiet)?;
-    println!("iris 4-16-3 tanh/softmax: accuracy on all 150 = {:.4}", accuracy(&iris, data));
+    Fit::new(data).epochs(300).batch_size(8).run(
+        &mut iris,
+        &mut Adam::new(0.01),
+        &mut rng,
+        quiet,
+    )?;
+    println!(
+        "iris 4-16-3 tanh/softmax: accuracy on all 150 = {:.4}",
+        accuracy(&iris, data)
+    );
     println!("iris min-max scaling: lo = {lo:?}, hi = {hi:?}");
     mlp::weights::save(&iris, "data/int/iris_unit.safetensors")?;
     Ok(())

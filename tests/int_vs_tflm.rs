@@ -90,12 +90,11 @@ mod tflm {
         let mut seen = Vec::new();
         let mut y = x.to_vec();
         for l in layers {
-            let mut h: Vec<f64> = l
-                .w
-                .iter()
-                .zip(&l.b)
-                .map(|(row, b)| b + row.iter().zip(&y).map(|(w, x)| w * x).sum::<f64>())
-                .collect();
+            let mut h: Vec<f64> =
+                l.w.iter()
+                    .zip(&l.b)
+                    .map(|(row, b)| b + row.iter().zip(&y).map(|(w, x)| w * x).sum::<f64>())
+                    .collect();
             if l.act == Act::Relu {
                 h.iter_mut().for_each(|v| *v = v.max(0.0));
             }
@@ -123,8 +122,10 @@ mod tflm {
             };
             let (lo, hi) = range(&mut calibration.iter().flatten().copied());
             let input = Q::calibrated(lo, hi);
-            let seen: Vec<Vec<Vec<f64>>> =
-                calibration.iter().map(|x| forward_f64(&layers, x)).collect();
+            let seen: Vec<Vec<Vec<f64>>> = calibration
+                .iter()
+                .map(|x| forward_f64(&layers, x))
+                .collect();
             let out = (0..layers.len())
                 .map(|l| {
                     let (lo, hi) = range(&mut seen.iter().flat_map(|s| s[l].iter().copied()));
@@ -160,16 +161,33 @@ mod tflm {
                 let (next, q_next) = match layer.act {
                     Act::Relu | Act::Linear => (pre, q_out),
                     Act::Tanh => {
-                        let q = Q { s: 1.0 / 128.0, z: 0.0 };
-                        (pre.iter().map(|&c| q.quantize(q_out.value(c).tanh())).collect(), q)
+                        let q = Q {
+                            s: 1.0 / 128.0,
+                            z: 0.0,
+                        };
+                        (
+                            pre.iter()
+                                .map(|&c| q.quantize(q_out.value(c).tanh()))
+                                .collect(),
+                            q,
+                        )
                     }
                     Act::Sigmoid => {
-                        let q = Q { s: 1.0 / 256.0, z: -128.0 };
+                        let q = Q {
+                            s: 1.0 / 256.0,
+                            z: -128.0,
+                        };
                         let f = |v: f64| 1.0 / (1.0 + (-v).exp());
-                        (pre.iter().map(|&c| q.quantize(f(q_out.value(c)))).collect(), q)
+                        (
+                            pre.iter().map(|&c| q.quantize(f(q_out.value(c)))).collect(),
+                            q,
+                        )
                     }
                     Act::Softmax => {
-                        let q = Q { s: 1.0 / 256.0, z: -128.0 };
+                        let q = Q {
+                            s: 1.0 / 256.0,
+                            z: -128.0,
+                        };
                         let h: Vec<f64> = pre.iter().map(|&c| q_out.value(c)).collect();
                         let m = h.iter().copied().fold(f64::MIN, f64::max);
                         let e: Vec<f64> = h.iter().map(|v| (v - m).exp()).collect();
@@ -235,7 +253,10 @@ impl Errors {
         }
         let argmax = |v: &mut dyn Iterator<Item = f64>| {
             v.enumerate()
-                .fold((0, f64::MIN), |(bi, bv), (i, x)| if x > bv { (i, x) } else { (bi, bv) })
+                .fold(
+                    (0, f64::MIN),
+                    |(bi, bv), (i, x)| if x > bv { (i, x) } else { (bi, bv) },
+                )
                 .0
         };
         self.inputs += 1;
@@ -294,12 +315,30 @@ macro_rules! measure {
 #[test]
 fn integer_networks_against_tflm_int8() {
     let rows = [
-        measure!("sine 1-16-16-1 relu, x ∈ [0, 2π)", Sine, SineI8, SineI16, false,
-            [(w1, b1, Relu), (w2, b2, Relu), (w3, b3, Linear)]),
-        measure!("bump 2-8-1 tanh/sigmoid, unit square", Bump, BumpI8, BumpI16, false,
-            [(w1, b1, Tanh), (w2, b2, Sigmoid)]),
-        measure!("iris 4-16-3 tanh/softmax, unit box", Iris, IrisI8, IrisI16, true,
-            [(w1, b1, Tanh), (w2, b2, Softmax)]),
+        measure!(
+            "sine 1-16-16-1 relu, x ∈ [0, 2π)",
+            Sine,
+            SineI8,
+            SineI16,
+            false,
+            [(w1, b1, Relu), (w2, b2, Relu), (w3, b3, Linear)]
+        ),
+        measure!(
+            "bump 2-8-1 tanh/sigmoid, unit square",
+            Bump,
+            BumpI8,
+            BumpI16,
+            false,
+            [(w1, b1, Tanh), (w2, b2, Sigmoid)]
+        ),
+        measure!(
+            "iris 4-16-3 tanh/softmax, unit box",
+            Iris,
+            IrisI8,
+            IrisI16,
+            true,
+            [(w1, b1, Tanh), (w2, b2, Softmax)]
+        ),
     ];
     println!("| network | scheme | max error | RMS error | ERROR_BOUND | bound / max | argmax agreement |");
     println!("|---|---|--:|--:|--:|--:|--:|");
@@ -311,15 +350,51 @@ fn integer_networks_against_tflm_int8() {
                 "—".to_owned()
             }
         };
-        println!("| {} | TFLM int8 | {:.2e} | {:.2e} | — | — | {} |", r.name, r.tflm.max, r.tflm.rms(), agree(&r.tflm));
-        println!("| | mlp i8 | {:.2e} | {:.2e} | {:.2e} | {:.1} | {} |", r.i8.max, r.i8.rms(), r.bound8, r.bound8 / r.i8.max, agree(&r.i8));
-        println!("| | mlp i16 | {:.2e} | {:.2e} | {:.2e} | {:.1} | {} |", r.i16.max, r.i16.rms(), r.bound16, r.bound16 / r.i16.max, agree(&r.i16));
+        println!(
+            "| {} | TFLM int8 | {:.2e} | {:.2e} | — | — | {} |",
+            r.name,
+            r.tflm.max,
+            r.tflm.rms(),
+            agree(&r.tflm)
+        );
+        println!(
+            "| | mlp i8 | {:.2e} | {:.2e} | {:.2e} | {:.1} | {} |",
+            r.i8.max,
+            r.i8.rms(),
+            r.bound8,
+            r.bound8 / r.i8.max,
+            agree(&r.i8)
+        );
+        println!(
+            "| | mlp i16 | {:.2e} | {:.2e} | {:.2e} | {:.1} | {} |",
+            r.i16.max,
+            r.i16.rms(),
+            r.bound16,
+            r.bound16 / r.i16.max,
+            agree(&r.i16)
+        );
     }
     for r in &rows {
         // The targets of the integer networks issue.
-        assert!(r.i8.max <= 1.5 * r.tflm.max && r.i8.rms() <= 1.5 * r.tflm.rms(), "{}: i8 error", r.name);
-        assert!(r.i16.max <= 0.5 * r.tflm.max && r.i16.rms() <= 0.5 * r.tflm.rms(), "{}: i16 error", r.name);
-        assert!(r.bound8 <= 8.0 * r.i8.max && r.bound16 <= 8.0 * r.i16.max, "{}: bound tightness", r.name);
-        assert!(r.i8.agreement() >= r.tflm.agreement(), "{}: argmax agreement", r.name);
+        assert!(
+            r.i8.max <= 1.5 * r.tflm.max && r.i8.rms() <= 1.5 * r.tflm.rms(),
+            "{}: i8 error",
+            r.name
+        );
+        assert!(
+            r.i16.max <= 0.5 * r.tflm.max && r.i16.rms() <= 0.5 * r.tflm.rms(),
+            "{}: i16 error",
+            r.name
+        );
+        assert!(
+            r.bound8 <= 8.0 * r.i8.max && r.bound16 <= 8.0 * r.i16.max,
+            "{}: bound tightness",
+            r.name
+        );
+        assert!(
+            r.i8.agreement() >= r.tflm.agreement(),
+            "{}: argmax agreement",
+            r.name
+        );
     }
 }

@@ -236,7 +236,10 @@ fn quantize(input: ParseStream, attr: &Attribute) -> syn::Result<Quantize> {
 fn range(input: ParseStream) -> syn::Result<Spanned<(f64, f64)>> {
     let (lo, lo_tokens) = bound(input)?;
     let dots: Token![..] = input.parse().map_err(|e| {
-        syn::Error::new(e.span(), "expected `..` between the bounds of a range, as in `0.0..1.0`")
+        syn::Error::new(
+            e.span(),
+            "expected `..` between the bounds of a range, as in `0.0..1.0`",
+        )
     })?;
     let (hi, hi_tokens) = bound(input)?;
     let tokens = quote::quote!(#lo_tokens #dots #hi_tokens);

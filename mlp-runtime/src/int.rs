@@ -162,10 +162,19 @@ pub fn accumulate<A: Code, const IN: usize, const OUT: usize>(
 pub fn affine<A: Code, const N: usize>(acc: &[i32; N], stage: &[Affine; N]) -> [A; N] {
     let mut y = [A::default(); N];
     for ((y, &a), s) in y.iter_mut().zip(acc).zip(stage) {
-        let scale = if a >= 0 { s.pos } else { s.neg };
-        *y = A::saturate(scale.apply(a).saturating_add(s.offset));
+        *y = A::saturate(s.code(a));
     }
     y
+}
+
+impl Affine {
+    /// One unit's code before saturation to the code type.
+    #[inline(always)]
+    #[must_use]
+    pub fn code(&self, acc: i32) -> i32 {
+        let scale = if acc >= 0 { self.pos } else { self.neg };
+        scale.apply(acc).saturating_add(self.offset)
+    }
 }
 
 /// [`Lookup`] stages, unit by unit, over one table (entries in codes ×
@@ -179,19 +188,33 @@ pub fn lookup<A: Code, const N: usize>(
     table: &[i32],
 ) -> [A; N] {
     let mut y = [A::default(); N];
-    let last = (table.len().saturating_sub(1).min(1 << 22) as i32) << 8;
-    let half = (1i32 << A::TABLE_BITS) >> 1;
     for ((y, &a), s) in y.iter_mut().zip(acc).zip(stage) {
-        let u = s.index.apply(a).saturating_add(s.offset).clamp(0, last);
+        *y = A::saturate(s.code(a, table, A::TABLE_BITS));
+    }
+    y
+}
+
+impl Lookup {
+    /// One unit's code before saturation, for a table whose entries carry
+    /// `bits` fraction bits.
+    #[inline(always)]
+    #[must_use]
+    pub fn code(&self, acc: i32, table: &[i32], bits: u32) -> i32 {
+        let bits = bits.min(30);
+        let last = (table.len().saturating_sub(1).min(1 << 22) as i32) << 8;
+        let u = self
+            .index
+            .apply(acc)
+            .saturating_add(self.offset)
+            .clamp(0, last);
         let k = (u >> 8) as usize;
         let fr = u & 255;
         let lo = table.get(k).copied().unwrap_or(0);
         let hi = table.get(k + 1).copied().unwrap_or(lo);
         let step = hi.wrapping_sub(lo).wrapping_mul(fr).wrapping_add(128) >> 8;
         let v = lo.wrapping_add(step);
-        *y = A::saturate(v.saturating_add(half) >> A::TABLE_BITS);
+        v.saturating_add((1i32 << bits) >> 1) >> bits
     }
-    y
 }
 
 /// step and sign: `high` where `acc > 0`, else `low` (f(0) is the low
@@ -216,15 +239,22 @@ pub fn threshold<A: Code, const N: usize>(acc: &[i32; N], low: A, high: A) -> [A
 #[inline]
 #[must_use]
 pub fn softmax<A: Code, const N: usize>(acc: &[i32; N], logit: &[Scale; N]) -> [A; N] {
-    let mut z = [0i32; N];
-    for ((z, &a), s) in z.iter_mut().zip(acc).zip(logit) {
-        *z = s.apply(a);
+    let mut codes = [0i32; N];
+    softmax_codes(acc, logit, A::MIN, A::MAX, &mut codes);
+    codes.map(A::saturate)
+}
+
+/// [`softmax`] over slices, with codes in `[min, max]` written to `out`
+/// (which has the length of `acc`; extra entries of either are ignored).
+pub fn softmax_codes(acc: &[i32], logit: &[Scale], min: i32, max: i32, out: &mut [i32]) {
+    let mut top = i32::MIN;
+    for ((o, &a), s) in out.iter_mut().zip(acc).zip(logit) {
+        *o = s.apply(a);
+        top = top.max(*o);
     }
-    let top = z.iter().copied().max().unwrap_or(0);
-    let mut e = [0u32; N];
     let mut sum = 0u32;
-    for (e, &zi) in e.iter_mut().zip(&z) {
-        let d = top.saturating_sub(zi); // ≥ 0
+    for o in out.iter_mut() {
+        let d = top.saturating_sub(*o).max(0);
         let n = (d >> 16) as u32;
         let f = d & 0xFFFF;
         let k = (f >> 10) as usize;
@@ -232,25 +262,26 @@ pub fn softmax<A: Code, const N: usize>(acc: &[i32; N], logit: &[Scale; N]) -> [
         let lo = EXP2_Q15[k];
         let hi = EXP2_Q15[k + 1];
         let v = lo + (((hi - lo) * fr + 512) >> 10);
-        *e = if n == 0 {
-            v as u32
+        let e = if n == 0 {
+            v
         } else if n < 17 {
-            ((v + (1 << (n - 1))) >> n) as u32
+            (v + (1 << (n - 1))) >> n
         } else {
             0
         };
-        sum = sum.wrapping_add(*e);
+        *o = e;
+        sum = sum.wrapping_add(e as u32);
     }
-    let range = (A::MAX - A::MIN) as u32;
-    let mut y = [A::saturate(A::MIN); N];
-    if sum == 0 {
-        return y;
+    let range = max.wrapping_sub(min).clamp(0, 65535) as u32;
+    for o in out.iter_mut() {
+        let q = (*o as u32)
+            .wrapping_mul(range)
+            .wrapping_add(sum / 2)
+            .checked_div(sum)
+            .unwrap_or(0)
+            .min(range);
+        *o = min.wrapping_add(q as i32);
     }
-    for (y, &ei) in y.iter_mut().zip(&e) {
-        let q = (ei.wrapping_mul(range).wrapping_add(sum / 2)) / sum;
-        *y = A::saturate(A::MIN + q.min(range) as i32);
-    }
-    y
 }
 
 /// `round(x · inv_scale) + zero`, saturated to the code range: a value

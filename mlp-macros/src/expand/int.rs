@@ -157,9 +157,12 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
         "`{}::TRAINED` quantised at compile time: put it in flash with `static NET: {ident} = {ident}::TRAINED;`.",
         net.ident
     );
+    let method = match plan.cells {
+        Some(cells) => format!("the smaller of interval propagation over {} sub-boxes and an evaluation of the integer network on each of the box's {cells} input code vectors against the float network's interval over the inputs that quantise to it", plan.boxes),
+        None => format!("interval propagation over {} sub-boxes", plan.boxes),
+    };
     let bound_doc = format!(
-        "For every input `x` in the box, `|forward_f32(x)[k] − {float_ty}::TRAINED.forward(x)[k]| ≤ ERROR_BOUND[k]`, up to the float network's own f32 rounding. Computed by the macro over {} sub-boxes (README, \"Integer networks\").",
-        plan.boxes
+        "For every input `x` in the box, `|forward_f32(x)[k] − {float_ty}::TRAINED.forward(x)[k]| ≤ ERROR_BOUND[k]`, up to the float network's own f32 rounding. Computed by the macro: {method} (README, \"Integer networks for chips without an FPU\")."
     );
     quote! {
         #(#[doc = #docs])*

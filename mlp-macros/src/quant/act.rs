@@ -130,23 +130,33 @@ impl Act {
         })
     }
 
-    /// max |f′| over [lo, hi] (both one-sided values at a kink).
-    pub fn lipschitz(self, lo: f64, hi: f64) -> f64 {
-        let mut m: f64 = 0.0;
+    /// [min f′, max f′] over [lo, hi] (both one-sided values at a kink).
+    pub fn slopes(self, lo: f64, hi: f64) -> (f64, f64) {
+        let mut range = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut see = |h: f64| {
+            let d = self.df(h);
+            range = (range.0.min(d), range.1.max(d));
+        };
         for h in [lo, hi].into_iter().chain(
             self.df_critical()
                 .iter()
                 .copied()
                 .filter(|&c| lo <= c && c <= hi),
         ) {
-            m = m.max(self.df(h).abs());
+            see(h);
             if self.df_critical().contains(&h) {
                 // The other side of a kink at h.
-                m = m.max(self.df(h + 1e-12 * (1.0 + h.abs())).abs());
-                m = m.max(self.df(h - 1e-12 * (1.0 + h.abs())).abs());
+                see(h + 1e-12 * (1.0 + h.abs()));
+                see(h - 1e-12 * (1.0 + h.abs()));
             }
         }
-        m
+        range
+    }
+
+    /// max |f′| over [lo, hi].
+    pub fn lipschitz(self, lo: f64, hi: f64) -> f64 {
+        let (a, b) = self.slopes(lo, hi);
+        a.abs().max(b.abs())
     }
 
     /// A bound on |f″| where f is twice differentiable, for the error of
@@ -233,6 +243,7 @@ mod tests {
                 for &hi in &edges[i + 1..] {
                     let (ylo, yhi) = a.range(lo, hi);
                     let l = a.lipschitz(lo, hi);
+                    let (smin, smax) = a.slopes(lo, hi);
                     for k in 0..=2000 {
                         let h = lo + (hi - lo) * f64::from(k) / 2000.0;
                         let y = a.f(h);

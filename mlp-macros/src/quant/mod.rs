@@ -89,6 +89,14 @@ impl Factor {
     pub fn value(self) -> f64 {
         self.multiplier as f64 / 2f64.powi(self.shift as i32)
     }
+
+    /// As the runtime holds it (the multiplier is below 2^31, the shift at most 62).
+    pub fn runtime(self) -> mlp_runtime::int::Scale {
+        mlp_runtime::int::Scale {
+            multiplier: self.multiplier as i32,
+            shift: self.shift as u8,
+        }
+    }
 }
 
 /// How a layer's accumulators become codes.
@@ -118,6 +126,11 @@ pub struct IntLayer {
     pub b: Vec<i64>,
     /// Each row's weight scale (the accumulator's unit).
     pub row_scale: Vec<f64>,
+    /// Each row's bias before rounding: the float bias corrected for the
+    /// rounded weights at `centre`.
+    pub bias_target: Vec<f64>,
+    /// The middle of each input's range over the box.
+    pub centre: Vec<f64>,
     pub stage: Stage,
     /// Each unit's output grid.
     pub out: Vec<Grid>,
@@ -137,8 +150,10 @@ pub struct Plan {
     pub layers: Vec<IntLayer>,
     /// Per output: `ERROR_BOUND`.
     pub bound: Vec<f64>,
-    /// Sub-boxes the bound was computed over.
+    /// Sub-boxes the interval bound was computed over.
     pub boxes: usize,
+    /// Input cells enumerated exactly, when few enough (see [`exact_bound`]).
+    pub cells: Option<usize>,
 }
 
 impl Plan {
@@ -176,6 +191,40 @@ impl Float {
             acts: net.layers.iter().map(Act::of).collect(),
             w,
             b,
+        }
+    }
+
+    /// The output layer's y intervals over one box, with two buffers
+    /// reused from call to call (the enumeration's hot loop).
+    fn output_interval(&self, x: &[Interval], a: &mut Vec<Interval>, b: &mut Vec<Interval>) {
+        a.clear();
+        a.extend_from_slice(x);
+        for l in 0..self.w.len() {
+            b.clear();
+            for (row, &bi) in self.w[l].iter().zip(&self.b[l]) {
+                let (mut lo, mut hi) = (bi, bi);
+                for (&wij, &(ylo, yhi)) in row.iter().zip(a.iter()) {
+                    if wij >= 0.0 {
+                        lo += wij * ylo;
+                        hi += wij * yhi;
+                    } else {
+                        lo += wij * yhi;
+                        hi += wij * ylo;
+                    }
+                }
+                b.push((lo, hi));
+            }
+            let act = self.acts[l];
+            if act.kind() == Kind::Softmax {
+                let y = softmax_range(b);
+                b.clear();
+                b.extend_from_slice(&y);
+            } else {
+                for v in b.iter_mut() {
+                    *v = act.range(v.0, v.1);
+                }
+            }
+            std::mem::swap(a, b);
         }
     }
 
@@ -228,16 +277,20 @@ fn softmax_range(h: &[(f64, f64)]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// The sub-boxes of `bounds`, `k` cuts per dimension.
-fn split(bounds: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+/// The sub-boxes of `bounds`, as many cuts per dimension as keep their
+/// number within `max`.
+fn split(bounds: &[Interval], max: usize) -> Vec<Vec<Interval>> {
     let n = bounds.len();
     let mut k = 1usize;
-    while (k + 1)
-        .checked_pow(n as u32)
-        .is_some_and(|c| c <= MAX_BOXES)
-    {
+    while (k + 1).checked_pow(n as u32).is_some_and(|c| c <= max) {
         k += 1;
     }
+    split_into(bounds, k)
+}
+
+/// The sub-boxes of `bounds`, `k` cuts per dimension.
+fn split_into(bounds: &[Interval], k: usize) -> Vec<Vec<Interval>> {
+    let n = bounds.len();
     let total = k.pow(n as u32);
     (0..total)
         .map(|mut index| {
@@ -274,7 +327,7 @@ fn grid(code: Code, lo: f64, hi: f64, floor: f64) -> Grid {
 struct Unit {
     lo: f64,
     hi: f64,
-    err: f64,
+    err: Form,
 }
 
 /// Builds every `#[quantize]` of a network with baked weights; errors are
@@ -295,7 +348,7 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
     } else {
         q.ranges.value.iter().map(|r| r.value).collect()
     };
-    let boxes = split(&input_box);
+    let boxes = split(&input_box, MAX_BOXES);
     let per_box: Vec<_> = boxes.iter().map(|b| float.intervals(b)).collect();
     // The union over sub-boxes of each unit's h and y intervals.
     let union = |l: usize, which: usize| -> Vec<(f64, f64)> {
@@ -318,10 +371,14 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
         .collect();
     let input_inv: Vec<f32> = input.iter().map(|g| (1.0 / g.scale) as f32).collect();
     let max_abs_code = code.min().unsigned_abs() as f64;
-    let g_bits = code.table_bits();
 
     let mut layers: Vec<IntLayer> = Vec::new();
     let mut prev: Vec<Grid> = input.clone();
+    // The middle of each previous unit's range: rounding errors of the
+    // weights are corrected in the bias there, so they weigh in as
+    // |x − centre| instead of |x|.
+    let mut centre: Vec<f64> = input_box.iter().map(|&(lo, hi)| 0.5 * (lo + hi)).collect();
+    let mut half: Vec<f64> = input_box.iter().map(|&(lo, hi)| 0.5 * (hi - lo)).collect();
     for (l, layer) in net.layers.iter().enumerate() {
         let a = Act::of(layer);
         let (w, b) = (&float.w[l], &float.b[l]);
@@ -329,22 +386,24 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
         let mut wq = Vec::new();
         let mut bq = Vec::new();
         let mut row_scale = Vec::new();
+        let mut bias_target = Vec::new();
         for (i, (row, &bi)) in w.iter().zip(b).enumerate() {
             let folded: Vec<f64> = row
                 .iter()
                 .zip(&prev)
                 .map(|(&wij, g)| wij * g.scale)
                 .collect();
-            let max = folded.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            let sw = (max / 127.0)
-                .max(bi.abs() / f64::from(1u32 << 24))
-                .max(1e-300);
-            let rq: Vec<i64> = folded
-                .iter()
-                .map(|v| ((v / sw).round() as i64).clamp(-127, 127))
-                .collect();
+            let (rq, sw) = quantise_row(&folded, &prev, &half, bi);
+            // The bias that makes the rounded row exact at the centre.
+            let target = bi
+                - rq.iter()
+                    .zip(row)
+                    .zip(&prev)
+                    .zip(&centre)
+                    .map(|(((&q, &wij), g), &c)| (sw * q as f64 / g.scale - wij) * c)
+                    .sum::<f64>();
             let fold: i64 = rq.iter().zip(&prev).map(|(wq, g)| wq * g.zero).sum();
-            let bias = (bi / sw).round() as i64 - fold;
+            let bias = (target / sw).round() as i64 - fold;
             let worst =
                 rq.iter().map(|v| v.abs() as f64).sum::<f64>() * max_abs_code + bias.abs() as f64;
             if worst > f64::from(i32::MAX) {
@@ -362,6 +421,7 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
             wq.push(rq);
             bq.push(bias);
             row_scale.push(sw);
+            bias_target.push(target);
         }
         let h_union = union(l, 0);
         let y_union = union(l, 1);
@@ -371,44 +431,76 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
             w: wq,
             b: bq,
             row_scale,
+            bias_target,
+            centre: centre.clone(),
             stage,
             out: out.clone(),
             bound: 0.0,
         });
         prev = out;
+        centre = y_union.iter().map(|&(lo, hi)| 0.5 * (lo + hi)).collect();
+        half = y_union.iter().map(|&(lo, hi)| 0.5 * (hi - lo)).collect();
     }
 
-    // The bound, sub-box by sub-box.
+    // With few enough input codes the bound comes from enumerating them
+    // (near exact); the sub-boxes then only give the per-layer column of
+    // the docs, and a coarse split does.
+    let exact = exact_bound(float, &layers, &input, &input_inv, &input_box, code);
+    let (boxes, per_box, refine) = if exact.is_some() {
+        let boxes = split(&input_box, 64);
+        let per_box: Vec<_> = boxes.iter().map(|b| float.intervals(b)).collect();
+        (boxes, per_box, 0)
+    } else {
+        (boxes, per_box, MAX_REFINE)
+    };
+    // The bound, sub-box by sub-box: first the uniform split, then the
+    // worst sub-box halved along its widest side, again and again.
     let mut bound = vec![0.0f64; float.b[float.b.len() - 1].len()];
     let mut layer_bounds = vec![0.0f64; layers.len()];
+    let mut heap = std::collections::BinaryHeap::new();
+    // Each live sub-box with its bounds per output and per layer.
+    type Leaf = (Vec<Interval>, Vec<f64>, Vec<f64>);
+    let mut leaves: Vec<Leaf> = Vec::new();
+    let evaluate = |sub: Vec<Interval>,
+                    iv: &[(Vec<Interval>, Vec<Interval>)],
+                    heap: &mut std::collections::BinaryHeap<Key>,
+                    leaves: &mut Vec<Leaf>| {
+        let (out, per_layer) = box_error(float, &layers, &input, &input_inv, &sub, iv, code);
+        heap.push(Key(out.iter().fold(0.0f64, |m, &v| m.max(v)), leaves.len()));
+        leaves.push((sub, out, per_layer));
+    };
     for (sub, iv) in boxes.iter().zip(&per_box) {
-        let mut units: Vec<Unit> = sub
+        evaluate(sub.clone(), iv, &mut heap, &mut leaves);
+    }
+    while leaves.len() + 1 < refine {
+        let Some(Key(_, worst)) = heap.pop() else {
+            break;
+        };
+        let sub = std::mem::take(&mut leaves[worst].0);
+        leaves[worst].1.clear(); // replaced by its halves
+        leaves[worst].2.clear();
+        let (d, _) = sub
             .iter()
-            .zip(&input)
-            .zip(&input_inv)
-            .map(|((&(lo, hi), g), &inv)| {
-                // quantize: round(fl(x · inv)) in f32.
-                let xmax = lo.abs().max(hi.abs());
-                let slack = xmax * (f64::from(inv) - 1.0 / g.scale).abs()
-                    + 2f64.powi(-23) * (xmax * f64::from(inv) + 1.0);
-                Unit {
-                    lo,
-                    hi,
-                    err: g.scale * (0.5 + slack),
-                }
-            })
-            .collect();
-        let mut prev_grid = &input;
-        for (l, layer) in layers.iter().enumerate() {
-            let (h_iv, y_iv) = &iv[l];
-            units = layer_error(float, l, layer, prev_grid, &units, h_iv, y_iv, code, g_bits);
-            for u in &units {
-                layer_bounds[l] = layer_bounds[l].max(u.err);
-            }
-            prev_grid = &layer.out;
+            .zip(&input_box)
+            .enumerate()
+            .map(|(j, (s, b))| (j, (s.1 - s.0) / (b.1 - b.0)))
+            .fold((0, 0.0), |m, (j, w)| if w > m.1 { (j, w) } else { m });
+        let mid = 0.5 * (sub[d].0 + sub[d].1);
+        let (mut left, mut right) = (sub.clone(), sub);
+        left[d].1 = mid;
+        right[d].0 = mid;
+        for half in [left, right] {
+            let iv = float.intervals(&half);
+            evaluate(half, &iv, &mut heap, &mut leaves);
         }
-        for (b, u) in bound.iter_mut().zip(&units) {
-            *b = b.max(u.err);
+    }
+    let live = leaves.iter().filter(|l| !l.1.is_empty()).count();
+    for (_, out, per_layer) in &leaves {
+        for (b, v) in bound.iter_mut().zip(out) {
+            *b = b.max(*v);
+        }
+        for (m, v) in layer_bounds.iter_mut().zip(per_layer) {
+            *m = m.max(*v);
         }
     }
     for (layer, b) in layers.iter_mut().zip(layer_bounds) {
@@ -423,6 +515,11 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
         // The bound's own f64 arithmetic.
         *b = *b * (1.0 + 1e-9) + 1e-300;
     }
+    if let Some((exact, _)) = &exact {
+        for (b, e) in bound.iter_mut().zip(exact) {
+            *b = b.min(e * (1.0 + 1e-9));
+        }
+    }
     Some(Plan {
         ident: q.ident.clone(),
         code,
@@ -431,8 +528,211 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
         input_inv,
         layers,
         bound,
-        boxes: boxes.len(),
+        boxes: live,
+        cells: exact.map(|(_, n)| n),
     })
+}
+
+/// A row of folded weights as int8 and its scale: the scale among a few
+/// just above max|w|/127 whose rounding errors, weighted by each input's
+/// half-range, sum least (the largest weight keeps its full 127 at the
+/// first; a slightly larger scale often rounds the others better).
+fn quantise_row(folded: &[f64], prev: &[Grid], half: &[f64], bias: f64) -> (Vec<i64>, f64) {
+    let max = folded.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let floor = (bias.abs() / f64::from(1u32 << 24)).max(1e-300);
+    let mut best: Option<(f64, Vec<i64>, f64)> = None;
+    for k in 0..32 {
+        let sw = (max / (127.0 - f64::from(k) * 0.25)).max(floor);
+        let rq: Vec<i64> = folded
+            .iter()
+            .map(|v| ((v / sw).round() as i64).clamp(-127, 127))
+            .collect();
+        let cost: f64 = rq
+            .iter()
+            .zip(folded)
+            .zip(prev.iter().zip(half))
+            .map(|((&q, &v), (g, &h))| (sw * q as f64 - v).abs() / g.scale * h)
+            .sum();
+        if best.as_ref().is_none_or(|b| cost < b.0) {
+            best = Some((cost, rq, sw));
+        }
+    }
+    best.map_or((vec![0; folded.len()], floor), |(_, rq, sw)| (rq, sw))
+}
+
+/// How far `quantize`'s f32 arithmetic, `round(fl(x · inv))`, may put a
+/// code from the exact `x / scale + zero`, in codes, for x in [lo, hi].
+fn quantize_slack(lo: f64, hi: f64, g: &Grid, inv: f32) -> f64 {
+    let xmax = lo.abs().max(hi.abs());
+    xmax * (f64::from(inv) - 1.0 / g.scale).abs() + 2f64.powi(-23) * (xmax * f64::from(inv) + 1.0)
+}
+
+/// Input cells enumerated, at most: below this the bound is exact up to the
+/// float network's interval over one cell.
+const MAX_CELLS: usize = 1 << 16;
+/// Float interval evaluations of the enumeration, at most (each cell is
+/// cut into up to 64 pieces per input while within this).
+const MAX_EVALUATIONS: usize = 1 << 16;
+
+/// The integer network on input codes, computed with the runtime's own
+/// kernels (so exactly what `forward` returns).
+fn simulate(layers: &[IntLayer], code: Code, x: &[i32]) -> Vec<i32> {
+    use mlp_runtime::int::{softmax_codes, Affine, Lookup};
+    let (min, max) = (code.min() as i32, code.max() as i32);
+    let mut y = x.to_vec();
+    for layer in layers {
+        let acc: Vec<i32> = layer
+            .w
+            .iter()
+            .zip(&layer.b)
+            .map(|(row, &b)| {
+                row.iter()
+                    .zip(&y)
+                    .fold(b as i32, |s, (&w, &x)| s.wrapping_add(w as i32 * x))
+            })
+            .collect();
+        y = match &layer.stage {
+            Stage::Affine(rows) => acc
+                .iter()
+                .zip(rows)
+                .map(|(&a, &(pos, neg, zero))| {
+                    let stage = Affine {
+                        pos: pos.runtime(),
+                        neg: neg.runtime(),
+                        offset: zero as i32,
+                    };
+                    stage.code(a).clamp(min, max)
+                })
+                .collect(),
+            Stage::Lookup { rows, table, .. } => {
+                let table: Vec<i32> = table.iter().map(|&v| v as i32).collect();
+                acc.iter()
+                    .zip(rows)
+                    .map(|(&a, &(f, offset))| {
+                        let stage = Lookup {
+                            index: f.runtime(),
+                            offset: offset as i32,
+                        };
+                        stage.code(a, &table, code.table_bits()).clamp(min, max)
+                    })
+                    .collect()
+            }
+            Stage::Threshold { low, high } => acc
+                .iter()
+                .map(|&a| if a > 0 { *high as i32 } else { *low as i32 })
+                .collect(),
+            Stage::Softmax(rows) => {
+                let scales: Vec<_> = rows.iter().map(|f| f.runtime()).collect();
+                let mut out = vec![0; acc.len()];
+                softmax_codes(&acc, &scales, min, max, &mut out);
+                out
+            }
+        };
+    }
+    y
+}
+
+/// The bound by enumeration, when the box holds at most [`MAX_CELLS`]
+/// input code vectors: `forward` depends on `x` only through
+/// `quantize(x)`, so for each code vector the integer output is one value
+/// (computed here with the runtime's kernels and dequantised in f32 as
+/// `dequantize` does), and the float network's outputs over the inputs
+/// that quantise to it (a cell, widened by `quantize`'s f32 rounding)
+/// lie in the interval propagated over that cell. Returns the largest
+/// distance per output and the number of cells.
+fn exact_bound(
+    float: &Float,
+    layers: &[IntLayer],
+    input: &[Grid],
+    inv: &[f32],
+    input_box: &[Interval],
+    code: Code,
+) -> Option<(Vec<f64>, usize)> {
+    let code_of =
+        |x: f64, g: &Grid| ((x / g.scale).round() as i64 + g.zero).clamp(code.min(), code.max());
+    let ranges: Vec<(i64, i64)> = input_box
+        .iter()
+        .zip(input)
+        .map(|(&(lo, hi), g)| {
+            (
+                (code_of(lo, g) - 1).max(code.min()),
+                (code_of(hi, g) + 1).min(code.max()),
+            )
+        })
+        .collect();
+    let total = ranges
+        .iter()
+        .try_fold(1usize, |n, &(a, b)| n.checked_mul((b - a + 1) as usize))
+        .filter(|&n| n <= MAX_CELLS)?;
+    let out = &layers[layers.len() - 1].out;
+    let mut bound = vec![0.0f64; out.len()];
+    let mut pieces = 1usize;
+    while pieces < 64
+        && (pieces + 1)
+            .checked_pow(ranges.len() as u32)
+            .and_then(|p| p.checked_mul(total))
+            .is_some_and(|n| n <= MAX_EVALUATIONS)
+    {
+        pieces += 1;
+    }
+    let mut q: Vec<i64> = ranges.iter().map(|r| r.0).collect();
+    let (mut buf_a, mut buf_b) = (Vec::new(), Vec::new());
+    'cells: for _ in 0..total {
+        let mut cell = Vec::with_capacity(q.len());
+        for (j, &qj) in q.iter().enumerate() {
+            let (g, (lo, hi)) = (&input[j], input_box[j]);
+            let slack = quantize_slack(lo, hi, g, inv[j]);
+            let mut a = g.scale * ((qj - g.zero) as f64 - 0.5 - slack);
+            let mut b = g.scale * ((qj - g.zero) as f64 + 0.5 + slack);
+            // The end codes also hold every input beyond them.
+            if qj == code.min() {
+                a = f64::NEG_INFINITY;
+            }
+            if qj == code.max() {
+                b = f64::INFINITY;
+            }
+            let (a, b) = (a.max(lo), b.min(hi));
+            if a > b {
+                advance(&mut q, &ranges);
+                continue 'cells;
+            }
+            cell.push((a, b));
+        }
+        let codes: Vec<i32> = q.iter().map(|&v| v as i32).collect();
+        let got = simulate(layers, code, &codes);
+        let values: Vec<f64> = got
+            .iter()
+            .zip(out)
+            .map(|(&c, g)| f64::from(g.scale as f32 * (i64::from(c) - g.zero) as f32))
+            .collect();
+        // Intervals over pieces of the cell: naive interval arithmetic
+        // overestimates in proportion to the width.
+        let pieces_of_cell = if pieces == 1 {
+            vec![cell]
+        } else {
+            split_into(&cell, pieces)
+        };
+        for piece in pieces_of_cell {
+            float.output_interval(&piece, &mut buf_a, &mut buf_b);
+            for (k, &v) in values.iter().enumerate() {
+                let (lo, hi) = buf_a[k];
+                bound[k] = bound[k].max((v - lo).abs()).max((v - hi).abs());
+            }
+        }
+        advance(&mut q, &ranges);
+    }
+    Some((bound, total))
+}
+
+/// The next code vector (odometer order).
+fn advance(q: &mut [i64], ranges: &[(i64, i64)]) {
+    for (v, &(a, b)) in q.iter_mut().zip(ranges) {
+        if *v < b {
+            *v += 1;
+            return;
+        }
+        *v = a;
+    }
 }
 
 /// A layer's output stage and grids.
@@ -568,7 +868,106 @@ fn stage(
     }
 }
 
-/// One layer's units' errors over one sub-box, from the previous layer's.
+/// Sub-box evaluations of the bound, at most, uniform split included.
+const MAX_REFINE: usize = 6144;
+
+/// A sub-box in the refinement heap, by its largest output bound.
+struct Key(f64, usize);
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.total_cmp(&other.0).is_eq()
+    }
+}
+impl Eq for Key {}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// The error bound over one sub-box: per output, and per layer the
+/// largest over its units.
+#[allow(clippy::type_complexity)]
+fn box_error(
+    float: &Float,
+    layers: &[IntLayer],
+    input: &[Grid],
+    input_inv: &[f32],
+    sub: &[Interval],
+    iv: &[(Vec<Interval>, Vec<Interval>)],
+    code: Code,
+) -> (Vec<f64>, Vec<f64>) {
+    let inputs = input.len();
+    let symbols = inputs + 2 * layers.iter().map(|l| l.w.len()).sum::<usize>();
+    let mut units: Vec<Unit> = sub
+        .iter()
+        .zip(input)
+        .zip(input_inv)
+        .enumerate()
+        .map(|(j, ((&(lo, hi), g), &inv))| {
+            let mut err = Form::zero(symbols);
+            err.0[j] = g.scale * (0.5 + quantize_slack(lo, hi, g, inv));
+            Unit { lo, hi, err }
+        })
+        .collect();
+    let mut per_layer = Vec::with_capacity(layers.len());
+    let mut prev_grid = input;
+    let mut base = inputs;
+    for (l, layer) in layers.iter().enumerate() {
+        let (h_iv, y_iv) = &iv[l];
+        units = layer_error(float, l, layer, prev_grid, &units, h_iv, y_iv, code, base);
+        per_layer.push(units.iter().fold(0.0f64, |m, u| m.max(u.err.mag())));
+        prev_grid = &layer.out;
+        base += 2 * layer.w.len();
+    }
+    (units.iter().map(|u| u.err.mag()).collect(), per_layer)
+}
+
+/// An error as an affine form over shared symbols ε_s ∈ [−1, 1]:
+/// `Σ_s coef[s] · ε_s`. Symbol j < inputs is input j's quantisation
+/// error; each unit has two more of its own (its sum's rounding, its
+/// output stage's). Where one error feeds several units, the form keeps
+/// its sign, so contributions that cancel downstream are not added as
+/// magnitudes.
+#[derive(Clone)]
+struct Form(Vec<f64>);
+
+impl Form {
+    fn zero(n: usize) -> Form {
+        Form(vec![0.0; n])
+    }
+    /// The largest value: Σ |coef|.
+    fn mag(&self) -> f64 {
+        self.0.iter().map(|c| c.abs()).sum()
+    }
+    fn add_scaled(&mut self, other: &Form, m: f64) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a += m * b;
+        }
+    }
+    fn scaled(&self, m: f64) -> Form {
+        Form(self.0.iter().map(|c| c * m).collect())
+    }
+}
+
+/// (mid, radius) of an interval of slopes, widened to include 0 when a
+/// clamp may scale the step by t ∈ [0, 1].
+fn mid_rad((lo, hi): Interval, clamped: bool) -> (f64, f64) {
+    let (lo, hi) = if clamped {
+        (lo.min(0.0), hi.max(0.0))
+    } else {
+        (lo, hi)
+    };
+    (0.5 * (lo + hi), 0.5 * (hi - lo))
+}
+
+/// One layer's units' errors over one sub-box, from the previous layer's:
+/// symbols of this layer's units start at `base`.
 #[allow(clippy::too_many_arguments)]
 fn layer_error(
     float: &Float,
@@ -576,39 +975,51 @@ fn layer_error(
     layer: &IntLayer,
     prev: &[Grid],
     x: &[Unit],
-    h_iv: &[(f64, f64)],
-    y_iv: &[(f64, f64)],
+    h_iv: &[Interval],
+    y_iv: &[Interval],
     code: Code,
-    g_bits: u32,
+    base: usize,
 ) -> Vec<Unit> {
+    let symbols = x.first().map_or(0, |u| u.err.0.len());
     let max_abs_code = code.min().unsigned_abs() as f64;
-    // |h̃ − h| per unit: rounded weights and bias, and the inputs' errors.
-    let eh: Vec<f64> = (0..layer.w.len())
+    let n = layer.w.len();
+    let (pre, post) = (|i: usize| base + 2 * i, |i: usize| base + 2 * i + 1);
+    // h̃ − h = Σ ŵ (x̃ − x) + Σ (ŵ − w)(x − c) + (b̂ − b*), b* = b − Σ (ŵ − w) c:
+    // the inputs' forms through the rounded weights, plus the unit's own.
+    let eh: Vec<Form> = (0..n)
         .map(|i| {
             let sw = layer.row_scale[i];
-            let (mut a, mut b) = (0.0, 0.0);
+            let mut form = Form::zero(symbols);
+            let mut own = 0.0;
             for j in 0..x.len() {
                 let w = float.w[l][i][j];
                 let wh = sw * layer.w[i][j] as f64 / prev[j].scale;
-                let xmax = x[j].lo.abs().max(x[j].hi.abs());
-                a += wh.abs() * x[j].err + (wh - w).abs() * xmax;
-                b += w.abs() * x[j].err + (wh - w).abs() * (xmax + x[j].err);
+                let c = layer.centre[j];
+                let off = (x[j].lo - c).abs().max((x[j].hi - c).abs());
+                form.add_scaled(&x[j].err, wh);
+                own += (wh - w).abs() * off;
             }
-            let bi = float.b[l][i];
-            let bh = sw * (bi / sw).round();
-            a.min(b) + (bh - bi).abs()
+            let target = layer.bias_target[i];
+            own += (sw * (target / sw).round() - target).abs();
+            form.0[pre(i)] += own;
+            form
         })
         .collect();
     let acc_max = |i: usize| {
         layer.w[i].iter().map(|v| v.abs() as f64).sum::<f64>() * max_abs_code
             + layer.b[i].abs() as f64
     };
-    let n = layer.w.len();
+    let grid_range = |g: &Grid| {
+        (
+            g.scale * (code.min() - g.zero) as f64,
+            g.scale * (code.max() - g.zero) as f64,
+        )
+    };
     let mut out: Vec<Unit> = (0..n)
         .map(|i| Unit {
             lo: y_iv[i].0,
             hi: y_iv[i].1,
-            err: 0.0,
+            err: Form::zero(symbols),
         })
         .collect();
     let a = layer.act;
@@ -616,20 +1027,27 @@ fn layer_error(
         Stage::Affine(rows) => {
             for i in 0..n {
                 let (pos, neg, _) = rows[i];
-                let m = layer.row_scale[i] / layer.out[i].scale;
+                let g = layer.out[i];
+                let m = layer.row_scale[i] / g.scale;
                 let mneg = match a.act {
                     crate::model::Activation::Relu => 0.0,
                     crate::model::Activation::LeakyRelu => a.alpha * m,
                     _ => m,
                 };
                 let dm = (pos.value() - m).abs().max((neg.value() - mneg).abs());
-                let rounding = layer.out[i].scale * (0.5 + acc_max(i) * dm);
+                let rounding = g.scale * (0.5 + acc_max(i) * dm);
                 let (hlo, hhi) = h_iv[i];
-                out[i].err = if a.act == crate::model::Activation::Relu && hhi + eh[i] <= 0.0 {
-                    0.0
-                } else {
-                    a.lipschitz(hlo - eh[i], hhi + eh[i]) * eh[i] + rounding
-                };
+                let e = eh[i].mag();
+                if a.act == crate::model::Activation::Relu && hhi + e <= 0.0 {
+                    continue; // both are exactly 0
+                }
+                let slopes = a.slopes(hlo - e, hhi + e);
+                let reach = a.lipschitz(hlo - e, hhi + e) * e + rounding;
+                let (glo, ghi) = grid_range(&g);
+                let clamped = y_iv[i].0 - reach < glo || y_iv[i].1 + reach > ghi;
+                let (mid, rad) = mid_rad(slopes, clamped);
+                out[i].err = eh[i].scaled(mid);
+                out[i].err.0[post(i)] += rad * e + rounding;
             }
         }
         Stage::Threshold { low, high } => {
@@ -643,8 +1061,9 @@ fn layer_error(
                 .max((g.scale * (*high - g.zero) as f64 - vhi).abs());
             for i in 0..n {
                 let (hlo, hhi) = h_iv[i];
-                let same_side = hlo - eh[i] > 0.0 || hhi + eh[i] < 0.0;
-                out[i].err = repr + if same_side { 0.0 } else { vhi - vlo };
+                let e = eh[i].mag();
+                let same_side = hlo - e > 0.0 || hhi + e < 0.0;
+                out[i].err.0[post(i)] = repr + if same_side { 0.0 } else { vhi - vlo };
             }
         }
         Stage::Lookup {
@@ -655,45 +1074,93 @@ fn layer_error(
         } => {
             let (lo, step) = (*lo, *step);
             let hi = lo + step * (layer_table_len(&layer.stage) - 1) as f64;
-            let unit = 2f64.powi(-(g_bits as i32));
-            let codes = if g_bits > 0 {
+            let unit = 2f64.powi(-(code.table_bits() as i32));
+            let codes = if code.table_bits() > 0 {
                 0.5 * unit + 0.5 * unit + 0.5
             } else {
                 1.0
             };
+            let interp = step * step / 8.0 * a.curvature() + a.kink() * step / 4.0;
             for i in 0..n {
                 let (f, _) = rows[i];
+                let g = layer.out[i];
                 let m = layer.row_scale[i] * 256.0 / step;
-                let position = 1.0 + acc_max(i) * (f.value() - m).abs();
-                let e = eh[i] + position * step / 256.0;
+                let p = (1.0 + acc_max(i) * (f.value() - m).abs()) * step / 256.0;
+                let e = eh[i].mag();
                 let (hlo, hhi) = h_iv[i];
-                let l_f = a.lipschitz((hlo - e).max(lo), (hhi + e).min(hi).max((hlo - e).max(lo)));
-                let interp = step * step / 8.0 * a.curvature() + a.kink() * step / 4.0;
-                out[i].err = l_f * e + interp + layer.out[i].scale * codes;
+                let (a_lo, a_hi) = ((hlo - e - p).max(lo), (hhi + e + p).min(hi));
+                let (a_lo, a_hi) = (a_lo.min(hlo), a_hi.max(hhi));
+                let table_clamp = hlo - e - p < lo || hhi + e + p > hi;
+                let slopes = a.slopes(a_lo, a_hi);
+                let l_f = a.lipschitz(a_lo, a_hi);
+                let rounding = interp + g.scale * codes;
+                let reach = l_f * (e + p) + rounding;
+                let (glo, ghi) = grid_range(&g);
+                let code_clamp = y_iv[i].0 - reach < glo || y_iv[i].1 + reach > ghi;
+                let (mid, rad) = mid_rad(slopes, table_clamp || code_clamp);
+                out[i].err = eh[i].scaled(mid);
+                out[i].err.0[post(i)] += rad * e + l_f * p + rounding;
             }
         }
         Stage::Softmax(rows) => {
-            let logit_err = (0..n)
+            // Logit rounding, in units of h.
+            let p: Vec<f64> = (0..n)
                 .map(|i| {
                     let m = layer.row_scale[i] * LOG2_E * 65536.0;
-                    eh[i] + (0.5 + acc_max(i) * (rows[i].value() - m).abs()) / (65536.0 * LOG2_E)
+                    (0.5 + acc_max(i) * (rows[i].value() - m).abs()) / (65536.0 * LOG2_E)
                 })
-                .fold(0.0f64, f64::max);
+                .collect();
+            let e: Vec<f64> = (0..n).map(|i| eh[i].mag() + p[i]).collect();
+            let widened: Vec<Interval> = (0..n)
+                .map(|i| (h_iv[i].0 - e[i], h_iv[i].1 + e[i]))
+                .collect();
+            // y(ĥ) − y(h) = J(ξ) (ĥ − h), ξ between, J_kj = y_k (δ_kj − y_j).
+            let y = softmax_range(&widened);
             let range = (code.max() - code.min()) as f64;
             // 2^(−d) in Q15: entry 0.5, interpolation 0.48 + rounding 0.5,
             // the final shift 0.5: within 2 units of 2^-15.
             let tau = 2.0;
-            for u in out.iter_mut() {
-                u.err = 0.5 * logit_err + tau * (1.0 + n as f64) / 32768.0 + 0.5 / range;
+            for k in 0..n {
+                let (ak, bk) = y[k];
+                for j in 0..n {
+                    let jkj = if j == k {
+                        let f = |v: f64| v * (1.0 - v);
+                        let top = if ak <= 0.5 && 0.5 <= bk {
+                            0.25
+                        } else {
+                            f(ak).max(f(bk))
+                        };
+                        (f(ak).min(f(bk)), top)
+                    } else {
+                        (-bk * y[j].1, -ak * y[j].0)
+                    };
+                    let (mid, rad) = mid_rad(jkj, false);
+                    let form = eh[j].clone();
+                    out[k].err.add_scaled(&form, mid);
+                    out[k].err.0[post(k)] += rad * eh[j].mag() + (mid.abs() + rad) * p[j];
+                }
+                let own = tau * (1.0 + n as f64) / 32768.0 + 0.5 / range;
+                out[k].err.0[post(k)] += own;
+                // Or, where the box is too coarse for the Jacobian's
+                // intervals: Σ_j |J_kj| = 2 y_k (1 − y_k) ≤ 1/2 times the
+                // largest logit error.
+                let coarse = 0.5 * e.iter().fold(0.0f64, |m, &v| m.max(v)) + own;
+                if coarse < out[k].err.mag() {
+                    out[k].err = Form::zero(symbols);
+                    out[k].err.0[post(k)] = coarse;
+                }
             }
         }
     }
     // Both values lie in the output grid's range (the float one because
     // the grid covers the unit's range over the box, the integer one
     // because codes saturate): their distance is at most its width.
-    let steps = (code.max() - code.min()) as f64;
-    for (u, g) in out.iter_mut().zip(&layer.out) {
-        u.err = u.err.min(g.scale * steps);
+    for (i, (u, g)) in out.iter_mut().zip(&layer.out).enumerate() {
+        let (glo, ghi) = grid_range(g);
+        if u.err.mag() > ghi - glo {
+            u.err = Form::zero(symbols);
+            u.err.0[post(i)] = ghi - glo;
+        }
     }
     out
 }
@@ -748,13 +1215,13 @@ mod tests {
 
     #[test]
     fn split_covers_the_box() {
-        let b = split(&[(0.0, 1.0), (-2.0, 2.0)]);
+        let b = split(&[(0.0, 1.0), (-2.0, 2.0)], MAX_BOXES);
         assert_eq!(b.len(), 64 * 64);
         let area: f64 = b
             .iter()
             .map(|s| (s[0].1 - s[0].0) * (s[1].1 - s[1].0))
             .sum();
         assert!((area - 4.0).abs() < 1e-9);
-        assert_eq!(split(&[(0.0, 1.0); 13]).len(), 1);
+        assert_eq!(split(&[(0.0, 1.0); 13], MAX_BOXES).len(), 1);
     }
 }
