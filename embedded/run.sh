@@ -23,7 +23,7 @@ tools="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')
 echo "== cross builds (release)"
 for t in "${targets[@]}"; do
   cargo build -q --release --target "$t"
-  echo "built $t: $(cd "target/$t/release" && ls infer xor train profile | tr '\n' ' ')"
+  echo "built $t: $(cd "target/$t/release" && ls infer xor train profile int sine_int8 profile_int | tr '\n' ' ')"
 done
 cargo build -q --release --bins
 
@@ -50,7 +50,7 @@ comparable() {
 }
 
 declare -A high
-for bin in xor train infer; do
+for bin in xor train infer int sine_int8; do
   host_out=$("target/release/$bin") || fail "host $bin exited with an error"
   for board in "microbit thumbv6m-none-eabi Cortex-M0" "mps2-an386 thumbv7em-none-eabihf Cortex-M4F" \
     "sifive_e riscv32imc-unknown-none-elf RISC-V_FE310"; do
@@ -74,9 +74,27 @@ echo "== instruction counts and wide-network stack (Cortex-M4F, -icount shift=0)
 profile=$(run mps2-an386 thumbv7em-none-eabihf profile -icount shift=0) || fail "profile exited with an error"
 printf '%s\n' "$profile"
 
+echo "== integer networks: no floating-point routine in the Cortex-M0 firmware that runs them"
+for bin in sine_int8 int; do
+  floats=$("$tools/llvm-nm" "target/thumbv6m-none-eabi/release/$bin" |
+    grep -E '__aeabi_[fd]|__aeabi_u?[il]2[fd]|[sd]f[23]$|floatun?[sd]i|fixun?[sd]f|libm|(exp|tanh|log|erf|pow)f?$' || true)
+  if [ -n "$floats" ]; then
+    fail "$bin (thumbv6m-none-eabi) links floating-point code:"
+    printf '%s\n' "$floats" | head -n 5
+  else
+    echo "$bin: no float symbols (llvm-nm)"
+  fi
+done
+
+echo "== instruction counts, int8 against f32 soft-float (Cortex-M0, microbit, -icount shift=0)"
+profile_int=$(run microbit thumbv6m-none-eabi profile_int -icount shift=0) || fail "profile_int exited with an error"
+printf '%s\n' "$profile_int"
+ratio=$(sed -n 's/^sine f32 \/ int8 instructions x10 = \([0-9]*\)$/\1/p' <<< "$profile_int")
+[ -n "$ratio" ] && [ "$ratio" -ge 50 ] || fail "int8 sine forward is not 5x fewer instructions than f32 (ratio x10 = ${ratio:-none})"
+
 echo "== footprint (bytes; flash = vector table + text + rodata + data, RAM = data + bss + stack high-water)"
 printf '| firmware | target | flash | static RAM | stack high-water | RAM |\n|---|---|--:|--:|--:|--:|\n'
-for bin in infer xor train; do
+for bin in infer xor train int sine_int8; do
   for t in "${targets[@]}"; do
     read -r flash static < <("$tools/llvm-size" -A "target/$t/release/$bin" | awk '
       $1 ~ /^\.(vector_table|text|rodata|data)$/ { flash += $2 }

@@ -57,6 +57,105 @@ network! {
     pub struct Wide<input 16, dense 64 sigmoid, dense 64 sigmoid, dense 8 sigmoid, loss sse>;
 }
 
+network! {
+    /// sin(x) on [0, 2π) with 1-16-16-1 relu, TensorFlow Lite Micro's
+    /// hello-world model, trained by the workspace's `int_models` example;
+    /// and its integer versions.
+    #[weights("../data/int/sine.safetensors")]
+    #[quantize(SineI8, input = [0.0..6.2832])]
+    #[quantize(SineI16, activations = i16, input = [0.0..6.2832])]
+    pub struct SineRelu<input 1, dense 16 relu, dense 16 relu, dense 1 linear>;
+    /// Iris on the unit box (4-16-3 tanh/softmax), and its integer versions.
+    #[weights("../data/int/iris_unit.safetensors")]
+    #[quantize(IrisI8, input = [0.0..1.0])]
+    #[quantize(IrisI16, activations = i16, input = [0.0..1.0])]
+    pub struct IrisUnit<input 4, dense 16 tanh, dense 3 softmax>;
+}
+
+/// The int8 sine on every input code, fingerprinted (FNV-1a of the
+/// output codes): integer arithmetic only.
+pub fn sine_i8_fingerprint(net: &SineI8) -> u32 {
+    (-128..=127i8).fold(FNV_OFFSET, |h, q| {
+        fnv1a_more(h, &net.forward(&[q])[0].to_le_bytes())
+    })
+}
+
+/// The integer networks on fixed inputs (every i8 sine code, 256 i16
+/// sine codes, 1000 pseudo-random iris code vectors), raw outputs
+/// fingerprinted and a few printed. No float anywhere.
+pub fn run_int(board: &mut dyn Board, who: &[u8]) -> bool {
+    static SINE8: SineI8 = SineI8::TRAINED;
+    static SINE16: SineI16 = SineI16::TRAINED;
+    static IRIS8: IrisI8 = IrisI8::TRAINED;
+    static IRIS16: IrisI16 = IrisI16::TRAINED;
+    let mut buf = [0u8; 10];
+    let int = |v: i32, buf: &mut [u8; 10]| -> usize {
+        if v < 0 {
+            buf[0] = b'-';
+            1 + decimal(v.unsigned_abs(), 1, &mut buf[1..])
+        } else {
+            decimal(v as u32, 1, buf)
+        }
+    };
+    board.line(&[
+        who,
+        b": int sine i8, all 256 input codes: fnv1a ",
+        &hex(sine_i8_fingerprint(&SINE8)),
+    ]);
+    for q in [-128i8, -64, 0, 64, 127] {
+        let y = SINE8.forward(&[q])[0];
+        let mut a = [0u8; 10];
+        let n = int(i32::from(q), &mut a);
+        let m = int(i32::from(y), &mut buf);
+        board.line(&[b"  sine i8 forward([", &a[..n], b"]) = ", &buf[..m]]);
+    }
+    let h = (0..256i32).fold(FNV_OFFSET, |h, k| {
+        let q = (-32768 + 257 * k) as i16;
+        fnv1a_more(h, &SINE16.forward(&[q])[0].to_le_bytes())
+    });
+    board.line(&[who, b": int sine i16, 256 input codes: fnv1a ", &hex(h)]);
+    let mut rng = SmallRng::seed_from_u64(5);
+    let (mut h8, mut h16) = (FNV_OFFSET, FNV_OFFSET);
+    let mut votes = [0u32; 3];
+    for _ in 0..1000 {
+        let r: u32 = rng.random();
+        let x8: [i8; 4] = core::array::from_fn(|j| (r >> (8 * j)) as u8 as i8);
+        let y8 = IRIS8.forward(&x8);
+        for v in y8 {
+            h8 = fnv1a_more(h8, &v.to_le_bytes());
+        }
+        let top = (0..3).fold(0, |b, k| if y8[k] > y8[b] { k } else { b });
+        votes[top] += 1;
+        let x16: [i16; 4] = core::array::from_fn(|j| (r.rotate_left(8 * j as u32) as u16) as i16);
+        for v in IRIS16.forward(&x16) {
+            h16 = fnv1a_more(h16, &v.to_le_bytes());
+        }
+    }
+    board.line(&[
+        who,
+        b": int iris i8, 1000 input code vectors: fnv1a ",
+        &hex(h8),
+    ]);
+    board.line(&[
+        who,
+        b": int iris i16, 1000 input code vectors: fnv1a ",
+        &hex(h16),
+    ]);
+    let mut v = [[0u8; 10]; 3];
+    let n: [usize; 3] = core::array::from_fn(|k| decimal(votes[k], 1, &mut v[k]));
+    board.line(&[
+        b"  iris i8 argmax counts: ",
+        &v[0][..n[0]],
+        b" ",
+        &v[1][..n[1]],
+        b" ",
+        &v[2][..n[2]],
+    ]);
+    let used = board.stack_high_water();
+    report_stack(board, b"high-water mark, whole program", used);
+    true
+}
+
 /// The four XOR cases.
 pub const XOR: [([f32; 2], [f32; 1]); 4] = [
     ([0.0, 0.0], [0.0]),

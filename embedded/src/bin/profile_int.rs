@@ -1,0 +1,130 @@
+//! Cortex-M0 profile, run on QEMU's microbit under `-icount shift=0`:
+//! instructions executed per `forward` of the sine 1-16-16-1 relu network
+//! as int8 (`SineI8`, integer only) and as f32 (`SineRelu`, soft-float on
+//! a core without an FPU), and of the Iris 4-16-3 network both ways.
+//! Counted with SysTick as in `profile` (calibrated on a loop of known
+//! length); instructions, not cycles: the M0's 32-cycle-or-1-cycle
+//! multiplier and flash wait states are not modelled.
+#![cfg_attr(target_os = "none", no_std, no_main)]
+
+#[cfg(target_os = "none")]
+use panic_halt as _;
+
+#[cfg(all(target_arch = "arm", target_os = "none"))]
+#[cortex_m_rt::entry]
+fn main() -> ! {
+    use core::hint::black_box;
+    use cortex_m::peripheral::{syst::SystClkSource, SYST};
+    use mlp_embedded::{board, decimal, Board, IrisI8, IrisUnit, SineI8, SineRelu};
+
+    static SINE8: SineI8 = SineI8::TRAINED;
+    static SINE: SineRelu = SineRelu::TRAINED;
+    static IRIS8: IrisI8 = IrisI8::TRAINED;
+    static IRIS: IrisUnit = IrisUnit::TRAINED;
+
+    let mut b = board::Semihosting::new();
+    let Some(mut p) = cortex_m::Peripherals::take() else {
+        b.exit(false)
+    };
+    p.SYST.set_clock_source(SystClkSource::Core);
+    p.SYST.set_reload(0x00FF_FFFF);
+    p.SYST.clear_current();
+    p.SYST.enable_counter();
+    let ticks = |f: &mut dyn FnMut()| -> u32 {
+        let start = SYST::get_current();
+        f();
+        start.wrapping_sub(SYST::get_current()) & 0x00FF_FFFF
+    };
+    // Calibration: 2 instructions per iteration (subs, bne).
+    const LOOPS: u32 = 100_000;
+    let cal = ticks(&mut || {
+        let mut n = LOOPS;
+        // SAFETY: a register-only countdown loop; no memory is touched.
+        unsafe {
+            core::arch::asm!("2:", "subs {0}, {0}, #1", "bne 2b", inout(reg) n, options(nomem, nostack));
+        }
+        let _ = n;
+    });
+    let per_call = |t: u32, calls: u32| -> u32 {
+        ((u64::from(t) * 2 * u64::from(LOOPS) + u64::from(cal) * u64::from(calls) / 2)
+            / (u64::from(cal) * u64::from(calls))) as u32
+    };
+    const CALLS: u32 = 256;
+    let mut sink = 0i32;
+    let mut fsink = 0.0f32;
+    let int8 = ticks(&mut || {
+        for q in 0..CALLS {
+            sink += i32::from(SINE8.forward(&[black_box(q as u8 as i8)])[0]);
+        }
+    });
+    let float = ticks(&mut || {
+        for q in 0..CALLS {
+            fsink += SINE.forward(&[black_box(q as f32 * 0.0245)])[0];
+        }
+    });
+    let iris8 = ticks(&mut || {
+        for q in 0..CALLS {
+            let v = black_box(q as u8 as i8);
+            sink += i32::from(IRIS8.forward(&[v, v ^ 0x55, v ^ 0x0f, -v])[1]);
+        }
+    });
+    let iris = ticks(&mut || {
+        for q in 0..CALLS {
+            let v = black_box(q as f32 / 256.0);
+            fsink += IRIS.forward(&[v, 1.0 - v, v * 0.5, 0.25])[1];
+        }
+    });
+    let mut buf = [0u8; 10];
+    let mut report = |b: &mut board::Semihosting, what: &[u8], v: u32| {
+        let n = decimal(v, 1, &mut buf);
+        b.line(&[what, &buf[..n]]);
+    };
+    let (i8c, f32c) = (per_call(int8, CALLS), per_call(float, CALLS));
+    let (i8i, f32i) = (per_call(iris8, CALLS), per_call(iris, CALLS));
+    report(
+        &mut b,
+        b"sine 1-16-16-1 relu forward, int8: instructions per call = ",
+        i8c,
+    );
+    report(
+        &mut b,
+        b"sine 1-16-16-1 relu forward, f32 soft-float: instructions per call = ",
+        f32c,
+    );
+    report(
+        &mut b,
+        b"sine f32 / int8 instructions x10 = ",
+        f32c * 10 / i8c.max(1),
+    );
+    report(
+        &mut b,
+        b"iris 4-16-3 tanh/softmax forward, int8: instructions per call = ",
+        i8i,
+    );
+    report(
+        &mut b,
+        b"iris 4-16-3 tanh/softmax forward, f32 soft-float: instructions per call = ",
+        f32i,
+    );
+    report(
+        &mut b,
+        b"iris f32 / int8 instructions x10 = ",
+        f32i * 10 / i8i.max(1),
+    );
+    b.line(&[b"profile_int: done"]);
+    b.exit(sink != i32::MIN && fsink.is_finite())
+}
+
+#[cfg(all(target_arch = "riscv32", target_os = "none"))]
+#[riscv_rt::entry]
+fn main() -> ! {
+    use mlp_embedded::Board;
+    let mut b = mlp_embedded::board::Semihosting::new();
+    b.line(&[b"profile_int: instruction counts are taken on the Cortex-M0"]);
+    b.exit(true)
+}
+
+#[cfg(not(target_os = "none"))]
+fn main() {
+    println!("profile_int: instruction counts are taken on the emulated Cortex-M0 (run.sh)");
+}
