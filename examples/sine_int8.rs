@@ -64,8 +64,8 @@ fn main() {
         "int16: max |error| = {worst16:.4}, ERROR_BOUND = {:.4}",
         SineI16::ERROR_BOUND[0]
     );
-    println!(
-        "int8: max |error| = {worst8:.4}, ERROR_BOUND = {:.4}",
-        SineI8::ERROR_BOUND[0]
-    );
+    println!("int8: ERROR_BOUND = {:.4}", SineI8::ERROR_BOUND[0]);
+    let within = worst8 <= SineI8::ERROR_BOUND[0] && worst16 <= SineI16::ERROR_BOUND[0];
+    println!("within ERROR_BOUND = {}", if within { "yes" } else { "NO" });
+    println!("int8_max_abs_error = {worst8:.4}");
 }
