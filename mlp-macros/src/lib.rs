@@ -207,6 +207,81 @@ mod tests {
         panic!("no method `{name}`")
     }
 
+    /// Float literals and `f32`/`f64` path segments under a node.
+    #[derive(Default)]
+    struct Floats(Vec<String>);
+
+    impl<'ast> syn::visit::Visit<'ast> for Floats {
+        fn visit_lit_float(&mut self, l: &'ast syn::LitFloat) {
+            self.0.push(l.to_string());
+        }
+        fn visit_path_segment(&mut self, s: &'ast syn::PathSegment) {
+            if s.ident == "f32" || s.ident == "f64" {
+                self.0.push(s.ident.to_string());
+            }
+            syn::visit::visit_path_segment(self, s);
+        }
+    }
+
+    #[test]
+    fn integer_networks_have_no_float_in_forward_or_trained() {
+        // Unit tests run in mlp-macros/, which the path is relative to.
+        for code in [quote!(), quote!(, activations = i16)] {
+            let file = expanded(quote!(
+                #[weights("../data/int/iris_unit.safetensors")]
+                #[quantize(IrisInt, input = [0.0..1.0] #code)]
+                pub struct Iris<input 4, dense 16 tanh, dense 3 softmax>;
+            ));
+            let imp = file
+                .items
+                .iter()
+                .find_map(|item| match item {
+                    syn::Item::Impl(imp)
+                        if imp.trait_.is_none()
+                            && quote!(#imp).to_string().starts_with("# [automatically_derived] # [allow (clippy :: all , clippy :: pedantic , clippy :: nursery)] impl IrisInt") =>
+                    {
+                        Some(imp)
+                    }
+                    _ => None,
+                })
+                .expect("impl IrisInt");
+            for it in &imp.items {
+                let mut floats = Floats::default();
+                match it {
+                    syn::ImplItem::Fn(f) if f.sig.ident == "forward" => {
+                        syn::visit::Visit::visit_impl_item_fn(&mut floats, f);
+                    }
+                    syn::ImplItem::Const(c) if c.ident == "TRAINED" => {
+                        syn::visit::Visit::visit_impl_item_const(&mut floats, c);
+                    }
+                    _ => continue,
+                }
+                assert!(
+                    floats.0.is_empty(),
+                    "{code}: {:?} in {}",
+                    floats.0,
+                    quote!(#it)
+                );
+            }
+            let docs = file
+                .items
+                .iter()
+                .find_map(|item| match item {
+                    syn::Item::Struct(s) if s.ident == "IrisInt" => {
+                        let attrs = &s.attrs;
+                        Some(quote!(#(#attrs)*).to_string())
+                    }
+                    _ => None,
+                })
+                .expect("struct IrisInt");
+            assert!(
+                docs.contains("| 1 | 16 | tanh | 16 × 4 int8, i32 bias | table of"),
+                "{docs}"
+            );
+            assert!(docs.contains("| 2 | 3 | softmax |"), "{docs}");
+        }
+    }
+
     /// Counts `for` loops and finds the initialiser of `let {local} = ..`.
     #[derive(Default)]
     struct Scan {

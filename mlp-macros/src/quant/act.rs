@@ -256,6 +256,11 @@ mod tests {
                             dy <= l * (1.0 + 1e-9) + 1e-12,
                             "{a:?} |f'({h})| = {dy} > {l} on [{lo}, {hi}]"
                         );
+                        let d = a.df(h);
+                        assert!(
+                            smin - 1e-12 <= d && d <= smax + 1e-12,
+                            "{a:?} f'({h}) = {d} outside [{smin}, {smax}]"
+                        );
                     }
                 }
             }
