@@ -264,7 +264,12 @@ fn docs(net: &Network, plan: &Plan) -> Vec<String> {
                 .join(", ")
         ),
         String::new(),
-        "| layer | units | activation | weights | output stage | output codes | bound after the layer |".to_owned(),
+        match plan.cells {
+            Some(cells) => format!("The bound comes from evaluating the integer network on each of the box's {cells} input code vectors; the last column, from interval propagation over sub-boxes, is looser."),
+            None => format!("The bound comes from interval propagation over {} sub-boxes, as does the last column.", plan.boxes),
+        },
+        String::new(),
+        "| layer | units | activation | weights | output stage | output codes | bound after the layer (intervals) |".to_owned(),
         "|---|--:|---|---|---|---|--:|".to_owned(),
     ];
     for (k, (layer, decl)) in plan.layers.iter().zip(&net.layers).enumerate() {
