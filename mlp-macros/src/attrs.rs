@@ -174,6 +174,12 @@ fn quantize(input: ParseStream, attr: &Attribute) -> syn::Result<Quantize> {
         }
         let key: Ident = input.parse()?;
         input.parse::<Token![=]>()?;
+        if (key == "input" && ranges.is_some()) || (key == "activations" && code.is_some()) {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("`{key}` is given more than once\nhelp: each `#[quantize]` has one input box and one activation type; repeat the attribute for another integer network"),
+            ));
+        }
         if key == "input" {
             let content;
             let brackets = syn::bracketed!(content in input);

@@ -207,6 +207,86 @@ mod tests {
         panic!("no method `{name}`")
     }
 
+    #[test]
+    fn odd_quantize_attributes_never_panic() {
+        let attrs = [
+            quote!(#[quantize]),
+            quote!(#[quantize()]),
+            quote!(#[quantize(Q)]),
+            quote!(#[quantize(Q,)]),
+            quote!(#[quantize(Q, input)]),
+            quote!(#[quantize(Q, input = 3)]),
+            quote!(#[quantize(Q, input = [])]),
+            quote!(#[quantize(Q, input = [..])]),
+            quote!(#[quantize(Q, input = [1.0..])]),
+            quote!(#[quantize(Q, input = [-..1.0])]),
+            quote!(#[quantize(Q, input = ["a".."b"])]),
+            quote!(#[quantize(1, input = [0.0..1.0])]),
+            quote!(#[quantize(Q, input = [0.0..1.0], input = [0.0..2.0])]),
+            quote!(#[quantize(Q, input = [0.0..1.0], activations = )]),
+            quote!(#[quantize(Q, input = [-1e300..1e300])]),
+            quote!(#[quantize(Q, input = [0.0..1e-300])]),
+            quote!(#[quantize(Q, input = [1e15..1.0000000000001e15])]),
+            quote!(#[quantize(Q, input = [-1e30..-1e29, 5e-324..1e-300])]),
+            quote!(#[quantize(Q, activations = i16, input = [1e9..2e9, 0..1])]),
+        ];
+        for attr in attrs {
+            for weights in [
+                quote!(),
+                quote!(#[weights("../tests/fixtures/quant/tanh_linear.safetensors")]),
+            ] {
+                let tokens =
+                    quote!(#weights #attr struct N<input 2, dense 8 tanh, dense 1 linear>;);
+                let out = expand_all(tokens.clone());
+                syn::parse2::<syn::File>(out.clone())
+                    .unwrap_or_else(|e| panic!("{tokens}: not Rust: {e}\n{out}"));
+                // Either errors, or bounds and scales that are positive
+                // finite literals (a non-finite one would not print as a literal).
+                let text = out.to_string();
+                if !text.contains("compile_error") {
+                    let file: syn::File = syn::parse2(out.clone()).unwrap();
+                    let mut consts = Consts::default();
+                    syn::visit::Visit::visit_file(&mut consts, &file);
+                    for name in [
+                        "ERROR_BOUND",
+                        "INPUT_SCALE",
+                        "OUTPUT_SCALE",
+                        "INPUT_INV_SCALE",
+                    ] {
+                        let values = &consts.0[name];
+                        assert!(!values.is_empty(), "{tokens}: {name}");
+                        for v in values {
+                            assert!(v.is_finite() && *v > 0.0, "{tokens}: {name} has {v}");
+                        }
+                    }
+                }
+                if std::env::var_os("MLP_SHOW").is_some() {
+                    let first = text
+                        .find("compile_error")
+                        .map(|i| &text[i..(i + 200).min(text.len())]);
+                    eprintln!("{attr} {weights}: {first:?}");
+                }
+            }
+        }
+    }
+
+    /// The float literals of each associated constant, by name.
+    #[derive(Default)]
+    struct Consts(std::collections::HashMap<String, Vec<f64>>);
+
+    impl<'ast> syn::visit::Visit<'ast> for Consts {
+        fn visit_impl_item_const(&mut self, c: &'ast syn::ImplItemConst) {
+            let mut floats = Floats::default();
+            syn::visit::Visit::visit_expr(&mut floats, &c.expr);
+            let values = floats
+                .0
+                .iter()
+                .filter_map(|f| f.parse::<f64>().ok())
+                .collect();
+            self.0.insert(c.ident.to_string(), values);
+        }
+    }
+
     /// Float literals and `f32`/`f64` path segments under a node.
     #[derive(Default)]
     struct Floats(Vec<String>);

@@ -402,8 +402,14 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
                     .zip(&centre)
                     .map(|(((&q, &wij), g), &c)| (sw * q as f64 / g.scale - wij) * c)
                     .sum::<f64>();
-            let fold: i64 = rq.iter().zip(&prev).map(|(wq, g)| wq * g.zero).sum();
-            let bias = (target / sw).round() as i64 - fold;
+            // i128: zero points far from 0 must reach the overflow check
+            // below, not overflow here.
+            let fold: i128 = rq
+                .iter()
+                .zip(&prev)
+                .map(|(&wq, g)| i128::from(wq) * i128::from(g.zero))
+                .sum();
+            let bias = i128::from((target / sw).round() as i64) - fold;
             let worst =
                 rq.iter().map(|v| v.abs() as f64).sum::<f64>() * max_abs_code + bias.abs() as f64;
             if worst > f64::from(i32::MAX) {
@@ -419,7 +425,7 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
                 return None;
             }
             wq.push(rq);
-            bq.push(bias);
+            bq.push(bias as i64); // |bias| < 2^31: checked above
             row_scale.push(sw);
             bias_target.push(target);
         }
@@ -519,6 +525,21 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
         for (b, e) in bound.iter_mut().zip(exact) {
             *b = b.min(e * (1.0 + 1e-9));
         }
+    }
+    let finite = |v: f64| v.is_finite() && v.abs() < f64::from(f32::MAX);
+    let grids_ok = input
+        .iter()
+        .chain(layers.iter().flat_map(|l| &l.out))
+        .all(|g| finite(g.scale) && g.scale > 0.0);
+    if !grids_ok || !bound.iter().all(|&b| finite(b)) || !input_inv.iter().all(|v| v.is_finite()) {
+        cx.error_spanned_by(
+            &q.attr,
+            format!(
+                "`{}`: this input box gives scales or an error bound beyond f32\nhelp: give the ranges the inputs really take",
+                q.ident
+            ),
+        );
+        return None;
     }
     Some(Plan {
         ident: q.ident.clone(),
@@ -648,8 +669,11 @@ fn exact_bound(
     input_box: &[Interval],
     code: Code,
 ) -> Option<(Vec<f64>, usize)> {
-    let code_of =
-        |x: f64, g: &Grid| ((x / g.scale).round() as i64 + g.zero).clamp(code.min(), code.max());
+    let code_of = |x: f64, g: &Grid| {
+        ((x / g.scale).round() as i64)
+            .saturating_add(g.zero)
+            .clamp(code.min(), code.max())
+    };
     let ranges: Vec<(i64, i64)> = input_box
         .iter()
         .zip(input)
