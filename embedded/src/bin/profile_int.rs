@@ -1,6 +1,7 @@
 //! Cortex-M0 profile, run on QEMU's microbit under `-icount shift=0`:
 //! instructions executed per `forward` of the sine 1-16-16-1 relu network
-//! as int8 (`SineI8`, integer only) and as f32 (`SineRelu`, soft-float on
+//! as int8 (`SineI8`, integer only), with int16 activations (`SineI16`)
+//! and as f32 (`SineRelu`, soft-float on
 //! a core without an FPU), and of the Iris 4-16-3 network both ways.
 //! Counted with SysTick as in `profile` (calibrated on a loop of known
 //! length); instructions, not cycles: the M0's 32-cycle-or-1-cycle
@@ -15,9 +16,10 @@ use panic_halt as _;
 fn main() -> ! {
     use core::hint::black_box;
     use cortex_m::peripheral::{syst::SystClkSource, SYST};
-    use mlp_embedded::{board, decimal, Board, IrisI8, IrisUnit, SineI8, SineRelu};
+    use mlp_embedded::{board, decimal, Board, IrisI8, IrisUnit, SineI16, SineI8, SineRelu};
 
     static SINE8: SineI8 = SineI8::TRAINED;
+    static SINE16: SineI16 = SineI16::TRAINED;
     static SINE: SineRelu = SineRelu::TRAINED;
     static IRIS8: IrisI8 = IrisI8::TRAINED;
     static IRIS: IrisUnit = IrisUnit::TRAINED;
@@ -57,6 +59,11 @@ fn main() -> ! {
             sink += i32::from(SINE8.forward(&[black_box(q as u8 as i8)])[0]);
         }
     });
+    let int16 = ticks(&mut || {
+        for q in 0..CALLS {
+            sink += i32::from(SINE16.forward(&[black_box((q * 251) as u16 as i16)])[0]);
+        }
+    });
     let float = ticks(&mut || {
         for q in 0..CALLS {
             fsink += SINE.forward(&[black_box(q as f32 * 0.0245)])[0];
@@ -85,6 +92,11 @@ fn main() -> ! {
         &mut b,
         b"sine 1-16-16-1 relu forward, int8: instructions per call = ",
         i8c,
+    );
+    report(
+        &mut b,
+        b"sine 1-16-16-1 relu forward, int16 activations: instructions per call = ",
+        per_call(int16, CALLS),
     );
     report(
         &mut b,
