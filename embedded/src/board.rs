@@ -144,3 +144,60 @@ fn stack_used(f: &mut dyn FnMut()) -> usize {
     f();
     sp - lowest_touched(bottom, top)
 }
+
+/// Counts instructions with SysTick under `qemu-system-arm -icount
+/// shift=0`, where QEMU's virtual clock advances 1 ns per guest
+/// instruction and SysTick (clocked from it) counts with it; the ratio is
+/// calibrated on a loop of known length. Instructions executed, not cycles
+/// on silicon.
+#[cfg(target_arch = "arm")]
+pub struct Instructions {
+    /// Ticks a loop of `2 · LOOPS` instructions took.
+    calibration: u32,
+}
+
+#[cfg(target_arch = "arm")]
+impl Instructions {
+    const LOOPS: u32 = 100_000;
+
+    /// Starts SysTick on the core clock and calibrates it.
+    pub fn start(mut syst: cortex_m::peripheral::SYST) -> Self {
+        use cortex_m::peripheral::syst::SystClkSource;
+        syst.set_clock_source(SystClkSource::Core);
+        syst.set_reload(0x00FF_FFFF);
+        syst.clear_current();
+        syst.enable_counter();
+        let calibration = Self::ticks(&mut || {
+            let mut n = Self::LOOPS;
+            // SAFETY: a register-only countdown loop (2 instructions per
+            // iteration: subs, bne); no memory is touched.
+            unsafe {
+                core::arch::asm!("2:", "subs {0}, {0}, #1", "bne 2b", inout(reg) n, options(nomem, nostack));
+            }
+            let _ = n;
+        });
+        Instructions {
+            calibration: calibration.max(1),
+        }
+    }
+
+    /// SysTick ticks (of the 24-bit down-counter) that `f` takes.
+    fn ticks(f: &mut dyn FnMut()) -> u32 {
+        use cortex_m::peripheral::SYST;
+        let start = SYST::get_current();
+        f();
+        start.wrapping_sub(SYST::get_current()) & 0x00FF_FFFF
+    }
+
+    /// Instructions per tick, × 100.
+    pub fn per_tick_x100(&self) -> u32 {
+        ((2 * u64::from(Self::LOOPS) * 100) / u64::from(self.calibration)) as u32
+    }
+
+    /// Instructions per call of `f`, which makes `calls` calls, rounded.
+    pub fn per_call(&self, calls: u32, f: &mut dyn FnMut()) -> u32 {
+        let t = u64::from(Self::ticks(f));
+        let (cal, calls) = (u64::from(self.calibration), u64::from(calls.max(1)));
+        ((t * 2 * u64::from(Self::LOOPS) + cal * calls / 2) / (cal * calls)) as u32
+    }
+}

@@ -19,49 +19,24 @@ use panic_halt as _;
 #[cfg(all(target_arch = "arm", target_os = "none"))]
 #[cortex_m_rt::entry]
 fn main() -> ! {
-    use cortex_m::peripheral::{syst::SystClkSource, SYST};
     use mlp::rand::SeedableRng;
     use mlp_embedded::{decimal, report_stack, Board, Sine, Wide};
 
     let mut b = board::Semihosting::new();
-    let Some(mut p) = cortex_m::Peripherals::take() else {
+    let Some(p) = cortex_m::Peripherals::take() else {
         b.exit(false)
     };
-    p.SYST.set_clock_source(SystClkSource::Core);
-    p.SYST.set_reload(0x00FF_FFFF);
-    p.SYST.clear_current();
-    p.SYST.enable_counter();
-    // Ticks (of the 24-bit down-counter) that `f` takes.
-    let ticks = |f: &mut dyn FnMut()| -> u32 {
-        let start = SYST::get_current();
-        f();
-        start.wrapping_sub(SYST::get_current()) & 0x00FF_FFFF
-    };
-    // Calibration: 2 instructions per iteration (subs, bne).
-    const LOOPS: u32 = 100_000;
-    let cal = ticks(&mut || {
-        let mut n = LOOPS;
-        // SAFETY: a register-only countdown loop; no memory is touched.
-        unsafe {
-            core::arch::asm!("2:", "subs {0}, {0}, #1", "bne 2b", inout(reg) n, options(nomem, nostack));
-        }
-        let _ = n;
-    });
-    let per_call = |t: u32, calls: u32| -> u32 {
-        // instructions = ticks × (2·LOOPS / cal), per call, rounded.
-        ((u64::from(t) * 2 * u64::from(LOOPS) + u64::from(cal) * u64::from(calls) / 2)
-            / (u64::from(cal) * u64::from(calls))) as u32
-    };
+    let count = board::Instructions::start(p.SYST);
     let mut rng = mlp::rand::rngs::Xoshiro128PlusPlus::seed_from_u64(1);
     let mut sine = Sine::new(&mut rng);
     const CALLS: u32 = 1000;
     let mut sink = 0.0f32;
-    let fwd = ticks(&mut || {
+    let fwd = count.per_call(CALLS, &mut || {
         for i in 0..CALLS {
             sink += sine.forward(&[core::hint::black_box(i as f32 * 0.006 - 3.0)])[0];
         }
     });
-    let step = ticks(&mut || {
+    let step = count.per_call(CALLS, &mut || {
         for i in 0..CALLS {
             let x = core::hint::black_box(i as f32 * 0.006 - 3.0);
             sink += sine.train_step(&[x], &[0.5], 0.01);
@@ -75,17 +50,17 @@ fn main() -> ! {
     report(
         &mut b,
         b"calibration: instructions per SysTick tick x100 = ",
-        ((2 * u64::from(LOOPS) * 100) / u64::from(cal.max(1))) as u32,
+        count.per_tick_x100(),
     );
     report(
         &mut b,
         b"sine 1-16-1 forward: instructions per call = ",
-        per_call(fwd, CALLS),
+        fwd,
     );
     report(
         &mut b,
         b"sine 1-16-1 train_step: instructions per call = ",
-        per_call(step, CALLS),
+        step,
     );
 
     let mut wide = Wide::new(&mut rng);

@@ -15,7 +15,6 @@ use panic_halt as _;
 #[cortex_m_rt::entry]
 fn main() -> ! {
     use core::hint::black_box;
-    use cortex_m::peripheral::{syst::SystClkSource, SYST};
     use mlp_embedded::{board, decimal, Board, IrisI8, IrisUnit, SineI16, SineI8, SineRelu};
 
     static SINE8: SineI8 = SineI8::TRAINED;
@@ -25,57 +24,35 @@ fn main() -> ! {
     static IRIS: IrisUnit = IrisUnit::TRAINED;
 
     let mut b = board::Semihosting::new();
-    let Some(mut p) = cortex_m::Peripherals::take() else {
+    let Some(p) = cortex_m::Peripherals::take() else {
         b.exit(false)
     };
-    p.SYST.set_clock_source(SystClkSource::Core);
-    p.SYST.set_reload(0x00FF_FFFF);
-    p.SYST.clear_current();
-    p.SYST.enable_counter();
-    let ticks = |f: &mut dyn FnMut()| -> u32 {
-        let start = SYST::get_current();
-        f();
-        start.wrapping_sub(SYST::get_current()) & 0x00FF_FFFF
-    };
-    // Calibration: 2 instructions per iteration (subs, bne).
-    const LOOPS: u32 = 100_000;
-    let cal = ticks(&mut || {
-        let mut n = LOOPS;
-        // SAFETY: a register-only countdown loop; no memory is touched.
-        unsafe {
-            core::arch::asm!("2:", "subs {0}, {0}, #1", "bne 2b", inout(reg) n, options(nomem, nostack));
-        }
-        let _ = n;
-    });
-    let per_call = |t: u32, calls: u32| -> u32 {
-        ((u64::from(t) * 2 * u64::from(LOOPS) + u64::from(cal) * u64::from(calls) / 2)
-            / (u64::from(cal) * u64::from(calls))) as u32
-    };
+    let count = board::Instructions::start(p.SYST);
     const CALLS: u32 = 256;
     let mut sink = 0i32;
     let mut fsink = 0.0f32;
-    let int8 = ticks(&mut || {
+    let int8 = count.per_call(CALLS, &mut || {
         for q in 0..CALLS {
             sink += i32::from(SINE8.forward(&[black_box(q as u8 as i8)])[0]);
         }
     });
-    let int16 = ticks(&mut || {
+    let int16 = count.per_call(CALLS, &mut || {
         for q in 0..CALLS {
             sink += i32::from(SINE16.forward(&[black_box((q * 251) as u16 as i16)])[0]);
         }
     });
-    let float = ticks(&mut || {
+    let float = count.per_call(CALLS, &mut || {
         for q in 0..CALLS {
             fsink += SINE.forward(&[black_box(q as f32 * 0.0245)])[0];
         }
     });
-    let iris8 = ticks(&mut || {
+    let iris8 = count.per_call(CALLS, &mut || {
         for q in 0..CALLS {
             let v = black_box(q as u8 as i8);
             sink += i32::from(IRIS8.forward(&[v, v ^ 0x55, v ^ 0x0f, -v])[1]);
         }
     });
-    let iris = ticks(&mut || {
+    let iris = count.per_call(CALLS, &mut || {
         for q in 0..CALLS {
             let v = black_box(q as f32 / 256.0);
             fsink += IRIS.forward(&[v, 1.0 - v, v * 0.5, 0.25])[1];
@@ -86,8 +63,13 @@ fn main() -> ! {
         let n = decimal(v, 1, &mut buf);
         b.line(&[what, &buf[..n]]);
     };
-    let (i8c, f32c) = (per_call(int8, CALLS), per_call(float, CALLS));
-    let (i8i, f32i) = (per_call(iris8, CALLS), per_call(iris, CALLS));
+    let (i8c, f32c) = (int8, float);
+    let (i8i, f32i) = (iris8, iris);
+    report(
+        &mut b,
+        b"calibration: instructions per SysTick tick x100 = ",
+        count.per_tick_x100(),
+    );
     report(
         &mut b,
         b"sine 1-16-16-1 relu forward, int8: instructions per call = ",
@@ -96,7 +78,7 @@ fn main() -> ! {
     report(
         &mut b,
         b"sine 1-16-16-1 relu forward, int16 activations: instructions per call = ",
-        per_call(int16, CALLS),
+        int16,
     );
     report(
         &mut b,
