@@ -1135,11 +1135,30 @@ fn layer_error(
                 })
                 .collect();
             let e: Vec<f64> = (0..n).map(|i| eh[i].mag() + p[i]).collect();
-            let widened: Vec<Interval> = (0..n)
-                .map(|i| (h_iv[i].0 - e[i], h_iv[i].1 + e[i]))
-                .collect();
             // y(ĥ) − y(h) = J(ξ) (ĥ − h), ξ between, J_kj = y_k (δ_kj − y_j).
-            let y = softmax_range(&widened);
+            // Bounds on y_k = 1 / (1 + Σ_j e^(h_j − h_k)) from intervals of
+            // the differences, summed term by term from the layer's inputs
+            // (tighter than differences of the logits' own intervals, whose
+            // shared inputs do not cancel), widened by both errors.
+            let y: Vec<Interval> = (0..n)
+                .map(|k| {
+                    let (mut lo_den, mut hi_den) = (1.0, 1.0);
+                    for j in (0..n).filter(|&j| j != k) {
+                        let b = float.b[l][j] - float.b[l][k];
+                        let (mut dlo, mut dhi) = (b, b);
+                        for (i, xi) in x.iter().enumerate() {
+                            let w = float.w[l][j][i] - float.w[l][k][i];
+                            let (a, c) = (w * xi.lo, w * xi.hi);
+                            dlo += a.min(c);
+                            dhi += a.max(c);
+                        }
+                        let slack = e[j] + e[k];
+                        lo_den += (dhi + slack).exp();
+                        hi_den += (dlo - slack).exp();
+                    }
+                    (1.0 / lo_den, 1.0 / hi_den)
+                })
+                .collect();
             let range = (code.max() - code.min()) as f64;
             // 2^(−d) in Q15: entry 0.5, interpolation 0.48 + rounding 0.5,
             // the final shift 0.5: within 2 units of 2^-15.
