@@ -471,7 +471,10 @@ fn threaded_fit(reps: usize) {
             })
             .expect("valid data");
         black_box(&net);
-        let ms: Vec<f64> = ends.windows(2).map(|w| (w[1] - w[0]).as_secs_f64() * 1e3).collect();
+        let ms: Vec<f64> = ends
+            .windows(2)
+            .map(|w| (w[1] - w[0]).as_secs_f64() * 1e3)
+            .collect();
         (ms[0], ms[1..].to_vec())
     };
     let (mut first, mut later) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
@@ -487,8 +490,18 @@ fn threaded_fit(reps: usize) {
     println!();
     println!("| Fit, 784-128-10, 1024 samples, batch 256 | 1 thread ms/epoch | 2 threads ms/epoch | speed-up |");
     println!("|---|---:|---:|---:|");
-    println!("| first epoch of a run (with set-up) | {:.2} | {:.2} | {:.2}x |", f[0], f[1], f[0] / f[1]);
-    println!("| later epochs | {:.2} | {:.2} | {:.2}x |", l[0], l[1], l[0] / l[1]);
+    println!(
+        "| first epoch of a run (with set-up) | {:.2} | {:.2} | {:.2}x |",
+        f[0],
+        f[1],
+        f[0] / f[1]
+    );
+    println!(
+        "| later epochs | {:.2} | {:.2} | {:.2}x |",
+        l[0],
+        l[1],
+        l[0] / l[1]
+    );
 }
 
 /// Per-sample `backward` over 32 samples against one `backward_batch` of

@@ -348,7 +348,8 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
     } else {
         q.ranges.value.iter().map(|r| r.value).collect()
     };
-    let boxes = split(&input_box, MAX_BOXES);
+    let weights = net.params().max(1);
+    let boxes = split(&input_box, MAX_BOXES.min((MAX_RANGE_WORK / weights).max(1)));
     let per_box: Vec<_> = boxes.iter().map(|b| float.intervals(b)).collect();
     // The union over sub-boxes of each unit's h and y intervals.
     let union = |l: usize, which: usize| -> Vec<(f64, f64)> {
@@ -457,7 +458,15 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
         let per_box: Vec<_> = boxes.iter().map(|b| float.intervals(b)).collect();
         (boxes, per_box, 0)
     } else {
-        (boxes, per_box, MAX_REFINE)
+        let cost = (symbols(&layers, inputs) * weights).max(1);
+        let affordable = (MAX_BOUND_WORK / cost).max(1);
+        if boxes.len() <= affordable {
+            (boxes, per_box, MAX_REFINE.min(affordable))
+        } else {
+            let boxes = split(&input_box, affordable);
+            let per_box: Vec<_> = boxes.iter().map(|b| float.intervals(b)).collect();
+            (boxes, per_box, 0)
+        }
     };
     // The bound, sub-box by sub-box: first the uniform split, then the
     // worst sub-box halved along its widest side, again and again.
@@ -591,6 +600,9 @@ fn quantize_slack(lo: f64, hi: f64, g: &Grid, inv: f32) -> f64 {
 /// Input cells enumerated, at most: below this the bound is exact up to the
 /// float network's interval over one cell.
 const MAX_CELLS: usize = 1 << 16;
+/// Cells × parameters, at most, for the enumeration (it runs in the
+/// compiler, unoptimised).
+const MAX_EXACT_WORK: usize = 1 << 26;
 /// Float interval evaluations of the enumeration, at most (each cell is
 /// cut into up to 64 pieces per input while within this).
 const MAX_EVALUATIONS: usize = 1 << 16;
@@ -684,10 +696,11 @@ fn exact_bound(
             )
         })
         .collect();
+    let weights: usize = layers.iter().map(|l| l.w.len() * (l.w[0].len() + 1)).sum();
     let total = ranges
         .iter()
         .try_fold(1usize, |n, &(a, b)| n.checked_mul((b - a + 1) as usize))
-        .filter(|&n| n <= MAX_CELLS)?;
+        .filter(|&n| n <= MAX_CELLS && n.saturating_mul(weights) <= MAX_EXACT_WORK)?;
     let out = &layers[layers.len() - 1].out;
     let mut bound = vec![0.0f64; out.len()];
     let mut pieces = 1usize;
@@ -914,6 +927,27 @@ impl Ord for Key {
     }
 }
 
+/// Affine-form work per sub-box, at most (weights × symbols); past it the
+/// forms collapse to magnitudes.
+const MAX_FORM_WORK: usize = 1 << 22;
+/// Work of the whole bound pass (sub-boxes × weights × symbols), at most:
+/// it runs in the compiler, unoptimised.
+const MAX_BOUND_WORK: usize = 1 << 27;
+/// Work of the range pass (sub-boxes × weights), at most.
+const MAX_RANGE_WORK: usize = 1 << 26;
+
+/// Symbols of the affine forms: each input's, two per unit; or 1 (plain
+/// magnitudes) where that would be too much work per sub-box.
+fn symbols(layers: &[IntLayer], inputs: usize) -> usize {
+    let n = inputs + 2 * layers.iter().map(|l| l.w.len()).sum::<usize>();
+    let weights: usize = layers.iter().map(|l| l.w.len() * l.w[0].len()).sum();
+    if weights.saturating_mul(n) <= MAX_FORM_WORK {
+        n
+    } else {
+        1
+    }
+}
+
 /// The error bound over one sub-box: per output, and per layer the
 /// largest over its units.
 #[allow(clippy::type_complexity)]
@@ -927,7 +961,7 @@ fn box_error(
     code: Code,
 ) -> (Vec<f64>, Vec<f64>) {
     let inputs = input.len();
-    let symbols = inputs + 2 * layers.iter().map(|l| l.w.len()).sum::<usize>();
+    let symbols = symbols(layers, inputs);
     let mut units: Vec<Unit> = sub
         .iter()
         .zip(input)
@@ -935,7 +969,7 @@ fn box_error(
         .enumerate()
         .map(|(j, ((&(lo, hi), g), &inv))| {
             let mut err = Form::zero(symbols);
-            err.0[j] = g.scale * (0.5 + quantize_slack(lo, hi, g, inv));
+            err.add_own(j, g.scale * (0.5 + quantize_slack(lo, hi, g, inv)));
             Unit { lo, hi, err }
         })
         .collect();
@@ -962,20 +996,43 @@ fn box_error(
 struct Form(Vec<f64>);
 
 impl Form {
+    /// A form over `n` symbols; with `n == 1`, a plain magnitude (for
+    /// networks too large for a symbol per unit: every operation then
+    /// adds absolute values, the classic worst-case bound).
     fn zero(n: usize) -> Form {
-        Form(vec![0.0; n])
+        Form(vec![0.0; n.max(1)])
+    }
+    fn scalar(&self) -> bool {
+        self.0.len() == 1
     }
     /// The largest value: Σ |coef|.
     fn mag(&self) -> f64 {
         self.0.iter().map(|c| c.abs()).sum()
     }
     fn add_scaled(&mut self, other: &Form, m: f64) {
+        if self.scalar() {
+            self.0[0] += (m * other.mag()).abs();
+            return;
+        }
         for (a, b) in self.0.iter_mut().zip(&other.0) {
             *a += m * b;
         }
     }
     fn scaled(&self, m: f64) -> Form {
+        if self.scalar() {
+            return Form(vec![(m * self.0[0]).abs()]);
+        }
         Form(self.0.iter().map(|c| c * m).collect())
+    }
+    /// Adds `v ≥ 0` on symbol `sym` (one of the unit's own).
+    fn add_own(&mut self, sym: usize, v: f64) {
+        let i = if self.scalar() { 0 } else { sym };
+        self.0[i] += v;
+    }
+    /// Only `v` on symbol `sym`.
+    fn only(&mut self, sym: usize, v: f64) {
+        self.0.iter_mut().for_each(|c| *c = 0.0);
+        self.add_own(sym, v);
     }
 }
 
@@ -1025,7 +1082,7 @@ fn layer_error(
             }
             let target = layer.bias_target[i];
             own += (sw * (target / sw).round() - target).abs();
-            form.0[pre(i)] += own;
+            form.add_own(pre(i), own);
             form
         })
         .collect();
@@ -1071,7 +1128,7 @@ fn layer_error(
                 let clamped = y_iv[i].0 - reach < glo || y_iv[i].1 + reach > ghi;
                 let (mid, rad) = mid_rad(slopes, clamped);
                 out[i].err = eh[i].scaled(mid);
-                out[i].err.0[post(i)] += rad * e + rounding;
+                out[i].err.add_own(post(i), rad * e + rounding);
             }
         }
         Stage::Threshold { low, high } => {
@@ -1087,7 +1144,9 @@ fn layer_error(
                 let (hlo, hhi) = h_iv[i];
                 let e = eh[i].mag();
                 let same_side = hlo - e > 0.0 || hhi + e < 0.0;
-                out[i].err.0[post(i)] = repr + if same_side { 0.0 } else { vhi - vlo };
+                out[i]
+                    .err
+                    .only(post(i), repr + if same_side { 0.0 } else { vhi - vlo });
             }
         }
         Stage::Lookup {
@@ -1123,7 +1182,7 @@ fn layer_error(
                 let code_clamp = y_iv[i].0 - reach < glo || y_iv[i].1 + reach > ghi;
                 let (mid, rad) = mid_rad(slopes, table_clamp || code_clamp);
                 out[i].err = eh[i].scaled(mid);
-                out[i].err.0[post(i)] += rad * e + l_f * p + rounding;
+                out[i].err.add_own(post(i), rad * e + l_f * p + rounding);
             }
         }
         Stage::Softmax(rows) => {
@@ -1180,17 +1239,18 @@ fn layer_error(
                     let (mid, rad) = mid_rad(jkj, false);
                     let form = eh[j].clone();
                     out[k].err.add_scaled(&form, mid);
-                    out[k].err.0[post(k)] += rad * eh[j].mag() + (mid.abs() + rad) * p[j];
+                    out[k]
+                        .err
+                        .add_own(post(k), rad * eh[j].mag() + (mid.abs() + rad) * p[j]);
                 }
                 let own = tau * (1.0 + n as f64) / 32768.0 + 0.5 / range;
-                out[k].err.0[post(k)] += own;
+                out[k].err.add_own(post(k), own);
                 // Or, where the box is too coarse for the Jacobian's
                 // intervals: Σ_j |J_kj| = 2 y_k (1 − y_k) ≤ 1/2 times the
                 // largest logit error.
                 let coarse = 0.5 * e.iter().fold(0.0f64, |m, &v| m.max(v)) + own;
                 if coarse < out[k].err.mag() {
-                    out[k].err = Form::zero(symbols);
-                    out[k].err.0[post(k)] = coarse;
+                    out[k].err.only(post(k), coarse);
                 }
             }
         }
@@ -1201,8 +1261,7 @@ fn layer_error(
     for (i, (u, g)) in out.iter_mut().zip(&layer.out).enumerate() {
         let (glo, ghi) = grid_range(g);
         if u.err.mag() > ghi - glo {
-            u.err = Form::zero(symbols);
-            u.err.0[post(i)] = ghi - glo;
+            u.err.only(post(i), ghi - glo);
         }
     }
     out
