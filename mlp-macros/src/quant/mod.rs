@@ -343,7 +343,7 @@ pub fn plans(cx: &Ctxt, net: &Network, values: &Values) -> Vec<Plan> {
 fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
     let code = q.code;
     let inputs = net.inputs.value;
-    let input_box: Vec<(f64, f64)> = if q.ranges.value.len() == 1 {
+    let input_box: Vec<Interval> = if q.ranges.value.len() == 1 {
         vec![q.ranges.value[0].value; inputs]
     } else {
         q.ranges.value.iter().map(|r| r.value).collect()
@@ -351,103 +351,12 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
     let weights = net.params().max(1);
     let boxes = split(&input_box, MAX_BOXES.min((MAX_RANGE_WORK / weights).max(1)));
     let per_box: Vec<_> = boxes.iter().map(|b| float.intervals(b)).collect();
-    // The union over sub-boxes of each unit's h and y intervals.
-    let union = |l: usize, which: usize| -> Vec<(f64, f64)> {
-        let n = float.b[l].len();
-        (0..n)
-            .map(|i| {
-                per_box
-                    .iter()
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), iv| {
-                        let (lo, hi) = if which == 0 { iv[l].0[i] } else { iv[l].1[i] };
-                        (a.min(lo), b.max(hi))
-                    })
-            })
-            .collect()
-    };
-
     let input: Vec<Grid> = input_box
         .iter()
         .map(|&(lo, hi)| grid(code, lo, hi, 0.0))
         .collect();
     let input_inv: Vec<f32> = input.iter().map(|g| (1.0 / g.scale) as f32).collect();
-    let max_abs_code = code.min().unsigned_abs() as f64;
-
-    let mut layers: Vec<IntLayer> = Vec::new();
-    let mut prev: Vec<Grid> = input.clone();
-    // The middle of each previous unit's range: rounding errors of the
-    // weights are corrected in the bias there, so they weigh in as
-    // |x − centre| instead of |x|.
-    let mut centre: Vec<f64> = input_box.iter().map(|&(lo, hi)| 0.5 * (lo + hi)).collect();
-    let mut half: Vec<f64> = input_box.iter().map(|&(lo, hi)| 0.5 * (hi - lo)).collect();
-    for (l, layer) in net.layers.iter().enumerate() {
-        let a = Act::of(layer);
-        let (w, b) = (&float.w[l], &float.b[l]);
-        // Rows: fold the previous grids' scales, quantise symmetric int8.
-        let mut wq = Vec::new();
-        let mut bq = Vec::new();
-        let mut row_scale = Vec::new();
-        let mut bias_target = Vec::new();
-        for (i, (row, &bi)) in w.iter().zip(b).enumerate() {
-            let folded: Vec<f64> = row
-                .iter()
-                .zip(&prev)
-                .map(|(&wij, g)| wij * g.scale)
-                .collect();
-            let (rq, sw) = quantise_row(&folded, &prev, &half, bi);
-            // The bias that makes the rounded row exact at the centre.
-            let target = bi
-                - rq.iter()
-                    .zip(row)
-                    .zip(&prev)
-                    .zip(&centre)
-                    .map(|(((&q, &wij), g), &c)| (sw * q as f64 / g.scale - wij) * c)
-                    .sum::<f64>();
-            // i128: zero points far from 0 must reach the overflow check
-            // below, not overflow here.
-            let fold: i128 = rq
-                .iter()
-                .zip(&prev)
-                .map(|(&wq, g)| i128::from(wq) * i128::from(g.zero))
-                .sum();
-            let bias = i128::from((target / sw).round() as i64) - fold;
-            let worst =
-                rq.iter().map(|v| v.abs() as f64).sum::<f64>() * max_abs_code + bias.abs() as f64;
-            if worst > f64::from(i32::MAX) {
-                cx.error_spanned_by(
-                    &q.attr,
-                    format!(
-                        "`{}` could overflow its 32-bit accumulator in layer {} (unit {i}): {} activations and this input box allow sums up to {worst:.3e}, above 2^31 − 1\nhelp: narrow the input ranges (a range far from 0 compared with its width needs a large folded bias), or use `activations = i8`",
-                        q.ident,
-                        l + 1,
-                        code.name()
-                    ),
-                );
-                return None;
-            }
-            wq.push(rq);
-            bq.push(bias as i64); // |bias| < 2^31: checked above
-            row_scale.push(sw);
-            bias_target.push(target);
-        }
-        let h_union = union(l, 0);
-        let y_union = union(l, 1);
-        let (stage, out) = stage(cx, q, l, a, code, &row_scale, &h_union, &y_union)?;
-        layers.push(IntLayer {
-            act: a,
-            w: wq,
-            b: bq,
-            row_scale,
-            bias_target,
-            centre: centre.clone(),
-            stage,
-            out: out.clone(),
-            bound: 0.0,
-        });
-        prev = out;
-        centre = y_union.iter().map(|&(lo, hi)| 0.5 * (lo + hi)).collect();
-        half = y_union.iter().map(|&(lo, hi)| 0.5 * (hi - lo)).collect();
-    }
+    let mut layers = int_layers(cx, q, net, float, &input_box, &input, &per_box)?;
 
     // With few enough input codes the bound comes from enumerating them
     // (near exact); the sub-boxes then only give the per-layer column of
@@ -468,59 +377,13 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
             (boxes, per_box, 0)
         }
     };
-    // The bound, sub-box by sub-box: first the uniform split, then the
-    // worst sub-box halved along its widest side, again and again.
-    let mut bound = vec![0.0f64; float.b[float.b.len() - 1].len()];
-    let mut layer_bounds = vec![0.0f64; layers.len()];
-    let mut heap = std::collections::BinaryHeap::new();
-    // Each live sub-box with its bounds per output and per layer.
-    type Leaf = (Vec<Interval>, Vec<f64>, Vec<f64>);
-    let mut leaves: Vec<Leaf> = Vec::new();
-    let evaluate = |sub: Vec<Interval>,
-                    iv: &[(Vec<Interval>, Vec<Interval>)],
-                    heap: &mut std::collections::BinaryHeap<Key>,
-                    leaves: &mut Vec<Leaf>| {
-        let (out, per_layer) = box_error(float, &layers, &input, &input_inv, &sub, iv, code);
-        heap.push(Key(out.iter().fold(0.0f64, |m, &v| m.max(v)), leaves.len()));
-        leaves.push((sub, out, per_layer));
+    let sub_boxes = Boxes {
+        input_box: &input_box,
+        input: &input,
+        input_inv: &input_inv,
+        code,
     };
-    for (sub, iv) in boxes.iter().zip(&per_box) {
-        evaluate(sub.clone(), iv, &mut heap, &mut leaves);
-    }
-    while leaves.len() + 1 < refine {
-        let Some(Key(_, worst)) = heap.pop() else {
-            break;
-        };
-        let sub = std::mem::take(&mut leaves[worst].0);
-        leaves[worst].1.clear(); // replaced by its halves
-        leaves[worst].2.clear();
-        let (d, _) = sub
-            .iter()
-            .zip(&input_box)
-            .enumerate()
-            .map(|(j, (s, b))| (j, (s.1 - s.0) / (b.1 - b.0)))
-            .fold((0, 0.0), |m, (j, w)| if w > m.1 { (j, w) } else { m });
-        let mid = 0.5 * (sub[d].0 + sub[d].1);
-        let (mut left, mut right) = (sub.clone(), sub);
-        left[d].1 = mid;
-        right[d].0 = mid;
-        for half in [left, right] {
-            let iv = float.intervals(&half);
-            evaluate(half, &iv, &mut heap, &mut leaves);
-        }
-    }
-    let live = leaves.iter().filter(|l| !l.1.is_empty()).count();
-    for (_, out, per_layer) in &leaves {
-        for (b, v) in bound.iter_mut().zip(out) {
-            *b = b.max(*v);
-        }
-        for (m, v) in layer_bounds.iter_mut().zip(per_layer) {
-            *m = m.max(*v);
-        }
-    }
-    for (layer, b) in layers.iter_mut().zip(layer_bounds) {
-        layer.bound = b;
-    }
+    let (mut bound, live) = sub_boxes.bound(float, &mut layers, boxes, per_box, refine);
     // dequantize in f32: scale rounded to f32, the product rounded.
     let last = &layers[layers.len() - 1];
     for (b, g) in bound.iter_mut().zip(&last.out) {
@@ -561,6 +424,224 @@ fn plan(cx: &Ctxt, net: &Network, float: &Float, q: &Quantize) -> Option<Plan> {
         boxes: live,
         cells: exact.map(|(_, n)| n),
     })
+}
+
+/// Per layer, each unit's h and y intervals over one box.
+type BoxIntervals = Vec<(Vec<Interval>, Vec<Interval>)>;
+
+/// The union over sub-boxes of layer `l`'s h intervals (`which == 0`) or
+/// y intervals (`which == 1`), unit by unit.
+fn union(per_box: &[BoxIntervals], l: usize, which: usize) -> Vec<Interval> {
+    let n = per_box.first().map_or(0, |iv| iv[l].0.len());
+    (0..n)
+        .map(|i| {
+            per_box
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), iv| {
+                    let (lo, hi) = if which == 0 { iv[l].0[i] } else { iv[l].1[i] };
+                    (a.min(lo), b.max(hi))
+                })
+        })
+        .collect()
+}
+
+/// The integer layers: grids from the unions of the sub-boxes' intervals,
+/// rows from [`int_rows`], output stages from [`stage`].
+fn int_layers(
+    cx: &Ctxt,
+    q: &Quantize,
+    net: &Network,
+    float: &Float,
+    input_box: &[Interval],
+    input: &[Grid],
+    per_box: &[BoxIntervals],
+) -> Option<Vec<IntLayer>> {
+    let mut layers: Vec<IntLayer> = Vec::new();
+    let mut prev: Vec<Grid> = input.to_vec();
+    // The middle of each previous unit's range: rounding errors of the
+    // weights are corrected in the bias there, so they weigh in as
+    // |x − centre| instead of |x|.
+    let mut range: Vec<Interval> = input_box.to_vec();
+    for (l, layer) in net.layers.iter().enumerate() {
+        let a = Act::of(layer);
+        let rows = int_rows(cx, q, l, float, &prev, &range)?;
+        let y_union = union(per_box, l, 1);
+        let (stage, out) = stage(
+            cx,
+            q,
+            l,
+            a,
+            &rows.row_scale,
+            &union(per_box, l, 0),
+            &y_union,
+        )?;
+        layers.push(IntLayer {
+            act: a,
+            w: rows.w,
+            b: rows.b,
+            row_scale: rows.row_scale,
+            bias_target: rows.bias_target,
+            centre: range.iter().map(|&(lo, hi)| 0.5 * (lo + hi)).collect(),
+            stage,
+            out: out.clone(),
+            bound: 0.0,
+        });
+        prev = out;
+        range = y_union;
+    }
+    Some(layers)
+}
+
+/// One layer's int8 rows, i32 biases, row scales and corrected float biases.
+struct Rows {
+    w: Vec<Vec<i64>>,
+    b: Vec<i64>,
+    row_scale: Vec<f64>,
+    bias_target: Vec<f64>,
+}
+
+/// Layer `l`'s rows: the previous grids' scales folded in, quantised by
+/// [`quantise_row`], the bias corrected at the centre of `range` (the
+/// inputs' ranges) and the zero points folded into it; an error if an
+/// accumulator could leave 32 bits for any input codes.
+fn int_rows(
+    cx: &Ctxt,
+    q: &Quantize,
+    l: usize,
+    float: &Float,
+    prev: &[Grid],
+    range: &[Interval],
+) -> Option<Rows> {
+    let code = q.code;
+    let max_abs_code = code.min().unsigned_abs() as f64;
+    let centre: Vec<f64> = range.iter().map(|&(lo, hi)| 0.5 * (lo + hi)).collect();
+    let half: Vec<f64> = range.iter().map(|&(lo, hi)| 0.5 * (hi - lo)).collect();
+    let mut rows = Rows {
+        w: Vec::new(),
+        b: Vec::new(),
+        row_scale: Vec::new(),
+        bias_target: Vec::new(),
+    };
+    for (i, (row, &bi)) in float.w[l].iter().zip(&float.b[l]).enumerate() {
+        let folded: Vec<f64> = row
+            .iter()
+            .zip(prev)
+            .map(|(&wij, g)| wij * g.scale)
+            .collect();
+        let (rq, sw) = quantise_row(&folded, prev, &half, bi);
+        // The bias that makes the rounded row exact at the centre.
+        let target = bi
+            - rq.iter()
+                .zip(row)
+                .zip(prev)
+                .zip(&centre)
+                .map(|(((&q, &wij), g), &c)| (sw * q as f64 / g.scale - wij) * c)
+                .sum::<f64>();
+        // i128: zero points far from 0 must reach the overflow check
+        // below, not overflow here.
+        let fold: i128 = rq
+            .iter()
+            .zip(prev)
+            .map(|(&wq, g)| i128::from(wq) * i128::from(g.zero))
+            .sum();
+        let bias = i128::from((target / sw).round() as i64) - fold;
+        let worst =
+            rq.iter().map(|v| v.abs() as f64).sum::<f64>() * max_abs_code + bias.abs() as f64;
+        if worst > f64::from(i32::MAX) {
+            cx.error_spanned_by(
+                &q.attr,
+                format!(
+                    "`{}` could overflow its 32-bit accumulator in layer {} (unit {i}): {} activations and this input box allow sums up to {worst:.3e}, above 2^31 − 1\nhelp: narrow the input ranges (a range far from 0 compared with its width needs a large folded bias), or use `activations = i8`",
+                    q.ident,
+                    l + 1,
+                    code.name()
+                ),
+            );
+            return None;
+        }
+        rows.w.push(rq);
+        rows.b.push(bias as i64); // |bias| < 2^31: checked above
+        rows.row_scale.push(sw);
+        rows.bias_target.push(target);
+    }
+    Some(rows)
+}
+
+/// What the bound over sub-boxes needs besides the networks.
+struct Boxes<'a> {
+    input_box: &'a [Interval],
+    input: &'a [Grid],
+    input_inv: &'a [f32],
+    code: Code,
+}
+
+impl Boxes<'_> {
+    /// The bound per output over `boxes`, refined: the worst sub-box
+    /// halved along its widest side until `refine` have been evaluated.
+    /// Sets each layer's `bound`; returns the number of live sub-boxes.
+    fn bound(
+        &self,
+        float: &Float,
+        layers: &mut [IntLayer],
+        boxes: Vec<Vec<Interval>>,
+        per_box: Vec<BoxIntervals>,
+        refine: usize,
+    ) -> (Vec<f64>, usize) {
+        let mut heap = std::collections::BinaryHeap::new();
+        // Each sub-box with its bounds per output and per layer (emptied
+        // when split).
+        type Leaf = (Vec<Interval>, Vec<f64>, Vec<f64>);
+        let mut leaves: Vec<Leaf> = Vec::new();
+        let (input, input_inv, code) = (self.input, self.input_inv, self.code);
+        let evaluate = |sub: Vec<Interval>,
+                        iv: &[(Vec<Interval>, Vec<Interval>)],
+                        heap: &mut std::collections::BinaryHeap<Key>,
+                        leaves: &mut Vec<Leaf>| {
+            let (out, per_layer) = box_error(float, layers, input, input_inv, &sub, iv, code);
+            heap.push(Key(out.iter().fold(0.0f64, |m, &v| m.max(v)), leaves.len()));
+            leaves.push((sub, out, per_layer));
+        };
+        for (sub, iv) in boxes.into_iter().zip(&per_box) {
+            evaluate(sub, iv, &mut heap, &mut leaves);
+        }
+        while leaves.len() + 1 < refine {
+            let Some(Key(_, worst)) = heap.pop() else {
+                break;
+            };
+            let sub = std::mem::take(&mut leaves[worst].0);
+            leaves[worst].1.clear();
+            leaves[worst].2.clear();
+            let (d, _) = sub
+                .iter()
+                .zip(self.input_box)
+                .enumerate()
+                .map(|(j, (s, b))| (j, (s.1 - s.0) / (b.1 - b.0)))
+                .fold((0, 0.0), |m, (j, w)| if w > m.1 { (j, w) } else { m });
+            let mid = 0.5 * (sub[d].0 + sub[d].1);
+            let (mut left, mut right) = (sub.clone(), sub);
+            left[d].1 = mid;
+            right[d].0 = mid;
+            for half in [left, right] {
+                let iv = float.intervals(&half);
+                evaluate(half, &iv, &mut heap, &mut leaves);
+            }
+        }
+        let outputs = float.b[float.b.len() - 1].len();
+        let mut bound = vec![0.0f64; outputs];
+        let mut layer_bounds = vec![0.0f64; layers.len()];
+        for (_, out, per_layer) in &leaves {
+            for (b, v) in bound.iter_mut().zip(out) {
+                *b = b.max(*v);
+            }
+            for (m, v) in layer_bounds.iter_mut().zip(per_layer) {
+                *m = m.max(*v);
+            }
+        }
+        for (layer, b) in layers.iter_mut().zip(layer_bounds) {
+            layer.bound = b;
+        }
+        (bound, leaves.iter().filter(|l| !l.1.is_empty()).count())
+    }
 }
 
 /// A row of folded weights as int8 and its scale: the scale among a few
@@ -779,11 +860,11 @@ fn stage(
     q: &Quantize,
     l: usize,
     a: Act,
-    code: Code,
     row_scale: &[f64],
     h: &[(f64, f64)],
     y: &[(f64, f64)],
 ) -> Option<(Stage, Vec<Grid>)> {
+    let code = q.code;
     let n = row_scale.len();
     let overflow = |what: &str| {
         cx.error_spanned_by(
@@ -1062,12 +1143,61 @@ fn layer_error(
     base: usize,
 ) -> Vec<Unit> {
     let symbols = x.first().map_or(0, |u| u.err.0.len());
-    let max_abs_code = code.min().unsigned_abs() as f64;
-    let n = layer.w.len();
-    let (pre, post) = (|i: usize| base + 2 * i, |i: usize| base + 2 * i + 1);
-    // h̃ − h = Σ ŵ (x̃ − x) + Σ (ŵ − w)(x − c) + (b̂ − b*), b* = b − Σ (ŵ − w) c:
-    // the inputs' forms through the rounded weights, plus the unit's own.
-    let eh: Vec<Form> = (0..n)
+    let cx = LayerErrors {
+        float,
+        l,
+        layer,
+        x,
+        h_iv,
+        y_iv,
+        code,
+        base,
+        eh: sum_errors(float, l, layer, prev, x, base),
+    };
+    let mut out: Vec<Unit> = y_iv
+        .iter()
+        .map(|&(lo, hi)| Unit {
+            lo,
+            hi,
+            err: Form::zero(symbols),
+        })
+        .collect();
+    match &layer.stage {
+        Stage::Affine(rows) => cx.affine(rows, &mut out),
+        Stage::Threshold { low, high } => cx.threshold(*low, *high, &mut out),
+        Stage::Lookup {
+            rows,
+            table,
+            lo,
+            step,
+        } => cx.lookup(rows, table.len(), *lo, *step, &mut out),
+        Stage::Softmax(rows) => cx.softmax(rows, &mut out),
+    }
+    // Both values lie in the output grid's range (the float one because
+    // the grid covers the unit's range over the box, the integer one
+    // because codes saturate): their distance is at most its width.
+    for (i, (u, g)) in out.iter_mut().zip(&layer.out).enumerate() {
+        let (glo, ghi) = cx.grid_range(g);
+        if u.err.mag() > ghi - glo {
+            u.err.only(cx.post(i), ghi - glo);
+        }
+    }
+    out
+}
+
+/// The errors of a layer's sums, h̃ − h = Σ ŵ (x̃ − x) + Σ (ŵ − w)(x − c) +
+/// (b̂ − b*) with b* = b − Σ (ŵ − w) c: the inputs' forms through the
+/// rounded weights, plus each unit's own rounding on its first symbol.
+fn sum_errors(
+    float: &Float,
+    l: usize,
+    layer: &IntLayer,
+    prev: &[Grid],
+    x: &[Unit],
+    base: usize,
+) -> Vec<Form> {
+    let symbols = x.first().map_or(0, |u| u.err.0.len());
+    (0..layer.w.len())
         .map(|i| {
             let sw = layer.row_scale[i];
             let mut form = Form::zero(symbols);
@@ -1082,195 +1212,204 @@ fn layer_error(
             }
             let target = layer.bias_target[i];
             own += (sw * (target / sw).round() - target).abs();
-            form.add_own(pre(i), own);
+            form.add_own(base + 2 * i, own);
             form
         })
-        .collect();
-    let acc_max = |i: usize| {
-        layer.w[i].iter().map(|v| v.abs() as f64).sum::<f64>() * max_abs_code
-            + layer.b[i].abs() as f64
-    };
-    let grid_range = |g: &Grid| {
-        (
-            g.scale * (code.min() - g.zero) as f64,
-            g.scale * (code.max() - g.zero) as f64,
-        )
-    };
-    let mut out: Vec<Unit> = (0..n)
-        .map(|i| Unit {
-            lo: y_iv[i].0,
-            hi: y_iv[i].1,
-            err: Form::zero(symbols),
-        })
-        .collect();
-    let a = layer.act;
-    match &layer.stage {
-        Stage::Affine(rows) => {
-            for i in 0..n {
-                let (pos, neg, _) = rows[i];
-                let g = layer.out[i];
-                let m = layer.row_scale[i] / g.scale;
-                let mneg = match a.act {
-                    crate::model::Activation::Relu => 0.0,
-                    crate::model::Activation::LeakyRelu => a.alpha * m,
-                    _ => m,
-                };
-                let dm = (pos.value() - m).abs().max((neg.value() - mneg).abs());
-                let rounding = g.scale * (0.5 + acc_max(i) * dm);
-                let (hlo, hhi) = h_iv[i];
-                let e = eh[i].mag();
-                if a.act == crate::model::Activation::Relu && hhi + e <= 0.0 {
-                    continue; // both are exactly 0
-                }
-                let slopes = a.slopes(hlo - e, hhi + e);
-                let reach = a.lipschitz(hlo - e, hhi + e) * e + rounding;
-                let (glo, ghi) = grid_range(&g);
-                let clamped = y_iv[i].0 - reach < glo || y_iv[i].1 + reach > ghi;
-                let (mid, rad) = mid_rad(slopes, clamped);
-                out[i].err = eh[i].scaled(mid);
-                out[i].err.add_own(post(i), rad * e + rounding);
-            }
-        }
-        Stage::Threshold { low, high } => {
-            let g = layer.out[0];
-            let (vlo, vhi) = match a.act {
-                crate::model::Activation::Sign => (-1.0, 1.0),
-                _ => (0.0, 1.0),
-            };
-            let repr = (g.scale * (*low - g.zero) as f64 - vlo)
-                .abs()
-                .max((g.scale * (*high - g.zero) as f64 - vhi).abs());
-            for i in 0..n {
-                let (hlo, hhi) = h_iv[i];
-                let e = eh[i].mag();
-                let same_side = hlo - e > 0.0 || hhi + e < 0.0;
-                out[i]
-                    .err
-                    .only(post(i), repr + if same_side { 0.0 } else { vhi - vlo });
-            }
-        }
-        Stage::Lookup {
-            rows,
-            table: _,
-            lo,
-            step,
-        } => {
-            let (lo, step) = (*lo, *step);
-            let hi = lo + step * (layer_table_len(&layer.stage) - 1) as f64;
-            let unit = 2f64.powi(-(code.table_bits() as i32));
-            let codes = if code.table_bits() > 0 {
-                0.5 * unit + 0.5 * unit + 0.5
-            } else {
-                1.0
-            };
-            let interp = step * step / 8.0 * a.curvature() + a.kink() * step / 4.0;
-            for i in 0..n {
-                let (f, _) = rows[i];
-                let g = layer.out[i];
-                let m = layer.row_scale[i] * 256.0 / step;
-                let p = (1.0 + acc_max(i) * (f.value() - m).abs()) * step / 256.0;
-                let e = eh[i].mag();
-                let (hlo, hhi) = h_iv[i];
-                let (a_lo, a_hi) = ((hlo - e - p).max(lo), (hhi + e + p).min(hi));
-                let (a_lo, a_hi) = (a_lo.min(hlo), a_hi.max(hhi));
-                let table_clamp = hlo - e - p < lo || hhi + e + p > hi;
-                let slopes = a.slopes(a_lo, a_hi);
-                let l_f = a.lipschitz(a_lo, a_hi);
-                let rounding = interp + g.scale * codes;
-                let reach = l_f * (e + p) + rounding;
-                let (glo, ghi) = grid_range(&g);
-                let code_clamp = y_iv[i].0 - reach < glo || y_iv[i].1 + reach > ghi;
-                let (mid, rad) = mid_rad(slopes, table_clamp || code_clamp);
-                out[i].err = eh[i].scaled(mid);
-                out[i].err.add_own(post(i), rad * e + l_f * p + rounding);
-            }
-        }
-        Stage::Softmax(rows) => {
-            // Logit rounding, in units of h.
-            let p: Vec<f64> = (0..n)
-                .map(|i| {
-                    let m = layer.row_scale[i] * LOG2_E * 65536.0;
-                    (0.5 + acc_max(i) * (rows[i].value() - m).abs()) / (65536.0 * LOG2_E)
-                })
-                .collect();
-            let e: Vec<f64> = (0..n).map(|i| eh[i].mag() + p[i]).collect();
-            // y(ĥ) − y(h) = J(ξ) (ĥ − h), ξ between, J_kj = y_k (δ_kj − y_j).
-            // Bounds on y_k = 1 / (1 + Σ_j e^(h_j − h_k)) from intervals of
-            // the differences, summed term by term from the layer's inputs
-            // (tighter than differences of the logits' own intervals, whose
-            // shared inputs do not cancel), widened by both errors.
-            let y: Vec<Interval> = (0..n)
-                .map(|k| {
-                    let (mut lo_den, mut hi_den) = (1.0, 1.0);
-                    for j in (0..n).filter(|&j| j != k) {
-                        let b = float.b[l][j] - float.b[l][k];
-                        let (mut dlo, mut dhi) = (b, b);
-                        for (i, xi) in x.iter().enumerate() {
-                            let w = float.w[l][j][i] - float.w[l][k][i];
-                            let (a, c) = (w * xi.lo, w * xi.hi);
-                            dlo += a.min(c);
-                            dhi += a.max(c);
-                        }
-                        let slack = e[j] + e[k];
-                        lo_den += (dhi + slack).exp();
-                        hi_den += (dlo - slack).exp();
-                    }
-                    (1.0 / lo_den, 1.0 / hi_den)
-                })
-                .collect();
-            let range = (code.max() - code.min()) as f64;
-            // 2^(−d) in Q15: entry 0.5, interpolation 0.48 + rounding 0.5,
-            // the final shift 0.5: within 2 units of 2^-15.
-            let tau = 2.0;
-            for k in 0..n {
-                let (ak, bk) = y[k];
-                for j in 0..n {
-                    let jkj = if j == k {
-                        let f = |v: f64| v * (1.0 - v);
-                        let top = if ak <= 0.5 && 0.5 <= bk {
-                            0.25
-                        } else {
-                            f(ak).max(f(bk))
-                        };
-                        (f(ak).min(f(bk)), top)
-                    } else {
-                        (-bk * y[j].1, -ak * y[j].0)
-                    };
-                    let (mid, rad) = mid_rad(jkj, false);
-                    let form = eh[j].clone();
-                    out[k].err.add_scaled(&form, mid);
-                    out[k]
-                        .err
-                        .add_own(post(k), rad * eh[j].mag() + (mid.abs() + rad) * p[j]);
-                }
-                let own = tau * (1.0 + n as f64) / 32768.0 + 0.5 / range;
-                out[k].err.add_own(post(k), own);
-                // Or, where the box is too coarse for the Jacobian's
-                // intervals: Σ_j |J_kj| = 2 y_k (1 − y_k) ≤ 1/2 times the
-                // largest logit error.
-                let coarse = 0.5 * e.iter().fold(0.0f64, |m, &v| m.max(v)) + own;
-                if coarse < out[k].err.mag() {
-                    out[k].err.only(post(k), coarse);
-                }
-            }
-        }
-    }
-    // Both values lie in the output grid's range (the float one because
-    // the grid covers the unit's range over the box, the integer one
-    // because codes saturate): their distance is at most its width.
-    for (i, (u, g)) in out.iter_mut().zip(&layer.out).enumerate() {
-        let (glo, ghi) = grid_range(g);
-        if u.err.mag() > ghi - glo {
-            u.err.only(post(i), ghi - glo);
-        }
-    }
-    out
+        .collect()
 }
 
-fn layer_table_len(stage: &Stage) -> usize {
-    match stage {
-        Stage::Lookup { table, .. } => table.len(),
-        _ => 0,
+/// One layer's output stage over one sub-box: what each stage's errors
+/// are computed from.
+struct LayerErrors<'a> {
+    float: &'a Float,
+    l: usize,
+    layer: &'a IntLayer,
+    /// The previous layer's values (intervals and errors).
+    x: &'a [Unit],
+    h_iv: &'a [Interval],
+    y_iv: &'a [Interval],
+    code: Code,
+    base: usize,
+    /// The sums' errors.
+    eh: Vec<Form>,
+}
+
+impl LayerErrors<'_> {
+    /// Unit i's output-stage symbol.
+    fn post(&self, i: usize) -> usize {
+        self.base + 2 * i + 1
+    }
+
+    /// The largest |accumulator| of unit i, for any input codes.
+    fn acc_max(&self, i: usize) -> f64 {
+        let max_abs_code = self.code.min().unsigned_abs() as f64;
+        self.layer.w[i].iter().map(|v| v.abs() as f64).sum::<f64>() * max_abs_code
+            + self.layer.b[i].abs() as f64
+    }
+
+    /// The values a grid's codes stand for, first to last.
+    fn grid_range(&self, g: &Grid) -> Interval {
+        (
+            g.scale * (self.code.min() - g.zero) as f64,
+            g.scale * (self.code.max() - g.zero) as f64,
+        )
+    }
+
+    /// Requantisation: slope of f over the reach of h̃, one rounding.
+    fn affine(&self, rows: &[(Factor, Factor, i64)], out: &mut [Unit]) {
+        let a = self.layer.act;
+        for (i, &(pos, neg, _)) in rows.iter().enumerate() {
+            let g = self.layer.out[i];
+            let m = self.layer.row_scale[i] / g.scale;
+            let mneg = match a.act {
+                crate::model::Activation::Relu => 0.0,
+                crate::model::Activation::LeakyRelu => a.alpha * m,
+                _ => m,
+            };
+            let dm = (pos.value() - m).abs().max((neg.value() - mneg).abs());
+            let rounding = g.scale * (0.5 + self.acc_max(i) * dm);
+            let (hlo, hhi) = self.h_iv[i];
+            let e = self.eh[i].mag();
+            if a.act == crate::model::Activation::Relu && hhi + e <= 0.0 {
+                continue; // both are exactly 0
+            }
+            let slopes = a.slopes(hlo - e, hhi + e);
+            let reach = a.lipschitz(hlo - e, hhi + e) * e + rounding;
+            let (glo, ghi) = self.grid_range(&g);
+            let clamped = self.y_iv[i].0 - reach < glo || self.y_iv[i].1 + reach > ghi;
+            let (mid, rad) = mid_rad(slopes, clamped);
+            out[i].err = self.eh[i].scaled(mid);
+            out[i].err.add_own(self.post(i), rad * e + rounding);
+        }
+    }
+
+    /// step and sign: no error unless h̃ and h may lie on both sides of 0.
+    fn threshold(&self, low: i64, high: i64, out: &mut [Unit]) {
+        let g = self.layer.out[0];
+        let (vlo, vhi) = match self.layer.act.act {
+            crate::model::Activation::Sign => (-1.0, 1.0),
+            _ => (0.0, 1.0),
+        };
+        let repr = (g.scale * (low - g.zero) as f64 - vlo)
+            .abs()
+            .max((g.scale * (high - g.zero) as f64 - vhi).abs());
+        for (i, u) in out.iter_mut().enumerate() {
+            let (hlo, hhi) = self.h_iv[i];
+            let e = self.eh[i].mag();
+            let same_side = hlo - e > 0.0 || hhi + e < 0.0;
+            u.err
+                .only(self.post(i), repr + if same_side { 0.0 } else { vhi - vlo });
+        }
+    }
+
+    /// Tables: the position's rounding, interpolation, the entries' and
+    /// the code's rounding, the slope of f over the reach of the position.
+    fn lookup(&self, rows: &[(Factor, i64)], len: usize, lo: f64, step: f64, out: &mut [Unit]) {
+        let (a, code) = (self.layer.act, self.code);
+        let hi = lo + step * (len - 1) as f64;
+        let unit = 2f64.powi(-(code.table_bits() as i32));
+        let codes = if code.table_bits() > 0 {
+            0.5 * unit + 0.5 * unit + 0.5
+        } else {
+            1.0
+        };
+        let interp = step * step / 8.0 * a.curvature() + a.kink() * step / 4.0;
+        for (i, &(f, _)) in rows.iter().enumerate() {
+            let g = self.layer.out[i];
+            let m = self.layer.row_scale[i] * 256.0 / step;
+            let p = (1.0 + self.acc_max(i) * (f.value() - m).abs()) * step / 256.0;
+            let e = self.eh[i].mag();
+            let (hlo, hhi) = self.h_iv[i];
+            let (a_lo, a_hi) = ((hlo - e - p).max(lo), (hhi + e + p).min(hi));
+            let (a_lo, a_hi) = (a_lo.min(hlo), a_hi.max(hhi));
+            let table_clamp = hlo - e - p < lo || hhi + e + p > hi;
+            let slopes = a.slopes(a_lo, a_hi);
+            let l_f = a.lipschitz(a_lo, a_hi);
+            let rounding = interp + g.scale * codes;
+            let reach = l_f * (e + p) + rounding;
+            let (glo, ghi) = self.grid_range(&g);
+            let code_clamp = self.y_iv[i].0 - reach < glo || self.y_iv[i].1 + reach > ghi;
+            let (mid, rad) = mid_rad(slopes, table_clamp || code_clamp);
+            out[i].err = self.eh[i].scaled(mid);
+            out[i]
+                .err
+                .add_own(self.post(i), rad * e + l_f * p + rounding);
+        }
+    }
+
+    /// softmax: y(ĥ) − y(h) = J(ξ) (ĥ − h), ξ between, J_kj = y_k (δ_kj −
+    /// y_j), with J's intervals over the sub-box; or ½ × the largest logit
+    /// error where that is smaller; plus the exponential's and the
+    /// division's rounding.
+    fn softmax(&self, rows: &[Factor], out: &mut [Unit]) {
+        let n = rows.len();
+        // Logit rounding, in units of h.
+        let p: Vec<f64> = (0..n)
+            .map(|i| {
+                let m = self.layer.row_scale[i] * LOG2_E * 65536.0;
+                (0.5 + self.acc_max(i) * (rows[i].value() - m).abs()) / (65536.0 * LOG2_E)
+            })
+            .collect();
+        let e: Vec<f64> = (0..n).map(|i| self.eh[i].mag() + p[i]).collect();
+        let y = self.softmax_range(&e);
+        let range = (self.code.max() - self.code.min()) as f64;
+        // 2^(−d) in Q15: entry 0.5, interpolation 0.48 + rounding 0.5,
+        // the final shift 0.5: within 2 units of 2^-15.
+        let tau = 2.0;
+        for k in 0..n {
+            let (ak, bk) = y[k];
+            for j in 0..n {
+                let jkj = if j == k {
+                    let f = |v: f64| v * (1.0 - v);
+                    let top = if ak <= 0.5 && 0.5 <= bk {
+                        0.25
+                    } else {
+                        f(ak).max(f(bk))
+                    };
+                    (f(ak).min(f(bk)), top)
+                } else {
+                    (-bk * y[j].1, -ak * y[j].0)
+                };
+                let (mid, rad) = mid_rad(jkj, false);
+                out[k].err.add_scaled(&self.eh[j], mid);
+                out[k].err.add_own(
+                    self.post(k),
+                    rad * self.eh[j].mag() + (mid.abs() + rad) * p[j],
+                );
+            }
+            let own = tau * (1.0 + n as f64) / 32768.0 + 0.5 / range;
+            out[k].err.add_own(self.post(k), own);
+            let coarse = 0.5 * e.iter().fold(0.0f64, |m, &v| m.max(v)) + own;
+            if coarse < out[k].err.mag() {
+                out[k].err.only(self.post(k), coarse);
+            }
+        }
+    }
+
+    /// Bounds on y_k = 1 / (1 + Σ_j e^(h_j − h_k)) from intervals of the
+    /// differences, summed term by term from the layer's inputs (tighter
+    /// than differences of the logits' own intervals, whose shared inputs
+    /// do not cancel), widened by both logits' errors `e`.
+    fn softmax_range(&self, e: &[f64]) -> Vec<Interval> {
+        let (w, b) = (&self.float.w[self.l], &self.float.b[self.l]);
+        let n = e.len();
+        (0..n)
+            .map(|k| {
+                let (mut lo_den, mut hi_den) = (1.0, 1.0);
+                for j in (0..n).filter(|&j| j != k) {
+                    let (mut dlo, mut dhi) = (b[j] - b[k], b[j] - b[k]);
+                    for (i, xi) in self.x.iter().enumerate() {
+                        let d = w[j][i] - w[k][i];
+                        let (a, c) = (d * xi.lo, d * xi.hi);
+                        dlo += a.min(c);
+                        dhi += a.max(c);
+                    }
+                    lo_den += (dhi + e[j] + e[k]).exp();
+                    hi_den += (dlo - e[j] - e[k]).exp();
+                }
+                (1.0 / lo_den, 1.0 / hi_den)
+            })
+            .collect()
     }
 }
 
