@@ -68,6 +68,18 @@
 //! - implementations of [`Params`], [`Network`] and (with a loss)
 //!   [`Trainable`], for generic code.
 //!
+//! Attributes of a declaration: `#[scalar(f64)]`; `#[unroll(always |
+//! never | max_weights = N)]`; `#[weights("file.safetensors")]`, which
+//! bakes trained weights in as `pub const TRAINED: Self` (see [`weights`]);
+//! and with it `#[quantize(NameI8, input = [LO..HI, ...])]` (repeatable,
+//! optional `activations = i16`), which also generates `NameI8`, an
+//! integer-only copy of the trained network for chips without an FPU:
+//! `forward` over `i8`/`i16` codes computed with integer arithmetic only
+//! (the kernels are in [`int`]), `quantize`/`dequantize`/`forward_f32`,
+//! its scales and zero points, and `ERROR_BOUND`, a compile-time bound on
+//! its distance from the float network over the input box (README,
+//! "Integer networks for chips without an FPU").
+//!
 //! The output layer's δ is the closed form of its (activation, loss) pair —
 //! `y − d` for sigmoid+bce and softmax+ce — and `bce`/`ce` are computed from
 //! the pre-activations, so losses stay finite for any finite input. Nothing
