@@ -259,3 +259,4 @@ macro_rules! check {
     };
 }
 for_each_case!(check);
+for_each_box_case!(check);

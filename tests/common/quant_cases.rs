@@ -40,3 +40,25 @@ macro_rules! for_each_case {
             [lookup(w1, b1, p1, t1), affine(w2, b2, a2)]);
     };
 }
+
+// More boxes over the same weights (not fixtures of their own): far from
+// 0, tiny, mixed scales per input, and wide enough to saturate.
+macro_rules! for_each_box_case {
+    ($m:ident) => {
+        $m!(offset_box, f32, "tests/fixtures/quant/tanh_linear.safetensors",
+            [input 2, dense 8 tanh, dense 1 linear], [100.0..101.0],
+            [lookup(w1, b1, p1, t1), affine(w2, b2, a2)]);
+        $m!(tiny_box, f32, "tests/fixtures/quant/tanh_linear.safetensors",
+            [input 2, dense 8 tanh, dense 1 linear], [0.25..0.2501],
+            [lookup(w1, b1, p1, t1), affine(w2, b2, a2)]);
+        $m!(mixed_box, f32, "tests/fixtures/quant/relu_sigmoid_linear.safetensors",
+            [input 3, dense 6 relu, dense 5 sigmoid, dense 2 linear], [-0.01..0.01, 5.0..9.0, -100.0..-99.0],
+            [affine(w1, b1, a1), lookup(w2, b2, p2, t2), affine(w3, b3, a3)]);
+        $m!(wide_box, f32, "tests/fixtures/quant/gelu_softmax.safetensors",
+            [input 2, dense 8 gelu, dense 3 softmax], [-50.0..50.0],
+            [lookup(w1, b1, p1, t1), softmax(w2, b2, s2)]);
+        $m!(wide_box_elu, f32, "tests/fixtures/quant/elu_relu.safetensors",
+            [input 3, dense 7 elu, dense 3 relu], [-20.0..20.0],
+            [lookup(w1, b1, p1, t1), affine(w2, b2, a2)]);
+    };
+}

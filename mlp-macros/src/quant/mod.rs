@@ -314,7 +314,11 @@ fn split_into(bounds: &[Interval], k: usize) -> Vec<Vec<Interval>> {
 fn grid(code: Code, lo: f64, hi: f64, floor: f64) -> Grid {
     let steps = (code.max() - code.min() - 1) as f64;
     let width = (hi - lo).max(1e-9 * lo.abs().max(hi.abs()).max(1.0));
-    let scale = (width / steps).max(floor) * (1.0 + 1e-12);
+    // A range tiny next to its distance from 0 (a unit constant over the
+    // box) would need a zero point beyond 32 bits: its scale is kept at
+    // least 2^-29 of that distance.
+    let far = lo.abs().max(hi.abs()) * 2f64.powi(-29);
+    let scale = (width / steps).max(floor).max(far) * (1.0 + 1e-12);
     let zero = (code.min() as f64 - lo / scale).ceil();
     Grid {
         scale,
