@@ -43,6 +43,7 @@ macro_rules! for_each_case {
 
 // More boxes over the same weights (not fixtures of their own): far from
 // 0, tiny, mixed scales per input, and wide enough to saturate.
+#[allow(unused_macros)] // tests/quant_fixtures.rs writes no fixtures for these
 macro_rules! for_each_box_case {
     ($m:ident) => {
         $m!(offset_box, f32, "tests/fixtures/quant/tanh_linear.safetensors",
