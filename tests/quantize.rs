@@ -1,6 +1,7 @@
 //! `#[quantize]`: the integer networks of eleven random networks (every
 //! activation, hidden and output; f32 and f64 sources; i8 and i16 codes),
-//! each checked three ways:
+//! and of five of them over other boxes (far from 0, tiny, a different
+//! scale per input, wide enough to saturate), each checked three ways:
 //! - `forward` equals a plain i64 evaluation of the same integer network
 //!   (written here from the formulas, not with the runtime's kernels) on
 //!   random codes, in the box and out of it, and on the extreme codes;
