@@ -310,6 +310,13 @@ pub trait Board {
     }
 }
 
+/// A line `what` followed by `v` in decimal.
+pub fn report_number(board: &mut dyn Board, what: &[u8], v: u32) {
+    let mut buf = [0u8; 10];
+    let n = decimal(v, 1, &mut buf);
+    board.line(&[what, &buf[..n]]);
+}
+
 /// `name = <bytes>` for a stack measurement, or `not measured`.
 pub fn report_stack(board: &mut dyn Board, name: &[u8], bytes: Option<usize>) {
     let mut buf = [0u8; 10];

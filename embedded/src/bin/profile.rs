@@ -20,7 +20,7 @@ use panic_halt as _;
 #[cortex_m_rt::entry]
 fn main() -> ! {
     use mlp::rand::SeedableRng;
-    use mlp_embedded::{decimal, report_stack, Board, Sine, Wide};
+    use mlp_embedded::{report_number, report_stack, Board, Sine, Wide};
 
     let mut b = board::Semihosting::new();
     let Some(p) = cortex_m::Peripherals::take() else {
@@ -42,26 +42,17 @@ fn main() -> ! {
             sink += sine.train_step(&[x], &[0.5], 0.01);
         }
     });
-    let mut buf = [0u8; 10];
-    let mut report = |b: &mut board::Semihosting, what: &[u8], v: u32| {
-        let n = decimal(v, 1, &mut buf);
-        b.line(&[what, &buf[..n]]);
-    };
-    report(
-        &mut b,
-        b"calibration: instructions per SysTick tick x100 = ",
-        count.per_tick_x100(),
-    );
-    report(
-        &mut b,
-        b"sine 1-16-1 forward: instructions per call = ",
-        fwd,
-    );
-    report(
-        &mut b,
-        b"sine 1-16-1 train_step: instructions per call = ",
-        step,
-    );
+    let lines: [(&[u8], u32); 3] = [
+        (
+            b"calibration: instructions per SysTick tick x100 = ",
+            count.per_tick_x100(),
+        ),
+        (b"sine 1-16-1 forward: instructions per call = ", fwd),
+        (b"sine 1-16-1 train_step: instructions per call = ", step),
+    ];
+    for (what, v) in lines {
+        report_number(&mut b, what, v);
+    }
 
     let mut wide = Wide::new(&mut rng);
     let x = [0.25f32; 16];

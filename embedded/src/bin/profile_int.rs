@@ -15,7 +15,7 @@ use panic_halt as _;
 #[cortex_m_rt::entry]
 fn main() -> ! {
     use core::hint::black_box;
-    use mlp_embedded::{board, decimal, Board, IrisI8, IrisUnit, SineI16, SineI8, SineRelu};
+    use mlp_embedded::{board, report_number, Board, IrisI8, IrisUnit, SineI16, SineI8, SineRelu};
 
     static SINE8: SineI8 = SineI8::TRAINED;
     static SINE16: SineI16 = SineI16::TRAINED;
@@ -58,53 +58,43 @@ fn main() -> ! {
             fsink += IRIS.forward(&[v, 1.0 - v, v * 0.5, 0.25])[1];
         }
     });
-    let mut buf = [0u8; 10];
-    let mut report = |b: &mut board::Semihosting, what: &[u8], v: u32| {
-        let n = decimal(v, 1, &mut buf);
-        b.line(&[what, &buf[..n]]);
-    };
-    let (i8c, f32c) = (int8, float);
-    let (i8i, f32i) = (iris8, iris);
-    report(
-        &mut b,
-        b"calibration: instructions per SysTick tick x100 = ",
-        count.per_tick_x100(),
-    );
-    report(
-        &mut b,
-        b"sine 1-16-16-1 relu forward, int8: instructions per call = ",
-        i8c,
-    );
-    report(
-        &mut b,
-        b"sine 1-16-16-1 relu forward, int16 activations: instructions per call = ",
-        int16,
-    );
-    report(
-        &mut b,
-        b"sine 1-16-16-1 relu forward, f32 soft-float: instructions per call = ",
-        f32c,
-    );
-    report(
-        &mut b,
-        b"sine f32 / int8 instructions x10 = ",
-        f32c * 10 / i8c.max(1),
-    );
-    report(
-        &mut b,
-        b"iris 4-16-3 tanh/softmax forward, int8: instructions per call = ",
-        i8i,
-    );
-    report(
-        &mut b,
-        b"iris 4-16-3 tanh/softmax forward, f32 soft-float: instructions per call = ",
-        f32i,
-    );
-    report(
-        &mut b,
-        b"iris f32 / int8 instructions x10 = ",
-        f32i * 10 / i8i.max(1),
-    );
+    let lines: [(&[u8], u32); 8] = [
+        (
+            b"calibration: instructions per SysTick tick x100 = ",
+            count.per_tick_x100(),
+        ),
+        (
+            b"sine 1-16-16-1 relu forward, int8: instructions per call = ",
+            int8,
+        ),
+        (
+            b"sine 1-16-16-1 relu forward, int16 activations: instructions per call = ",
+            int16,
+        ),
+        (
+            b"sine 1-16-16-1 relu forward, f32 soft-float: instructions per call = ",
+            float,
+        ),
+        (
+            b"sine f32 / int8 instructions x10 = ",
+            float * 10 / int8.max(1),
+        ),
+        (
+            b"iris 4-16-3 tanh/softmax forward, int8: instructions per call = ",
+            iris8,
+        ),
+        (
+            b"iris 4-16-3 tanh/softmax forward, f32 soft-float: instructions per call = ",
+            iris,
+        ),
+        (
+            b"iris f32 / int8 instructions x10 = ",
+            iris * 10 / iris8.max(1),
+        ),
+    ];
+    for (what, v) in lines {
+        report_number(&mut b, what, v);
+    }
     b.line(&[b"profile_int: done"]);
     b.exit(sink != i32::MIN && fsink.is_finite())
 }

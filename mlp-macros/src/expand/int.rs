@@ -23,17 +23,10 @@ fn int(v: i64) -> TokenStream {
     }
 }
 
-/// An `f32` literal that reads back as exactly `v`.
+/// An `f32` literal that reads back as exactly `v` (as `TRAINED` writes
+/// weights).
 fn f32_lit(v: f32) -> TokenStream {
-    let text = format!("{:?}", v.abs());
-    let l: Literal = text
-        .parse()
-        .unwrap_or_else(|_| Literal::f32_unsuffixed(0.0));
-    if v.is_sign_negative() {
-        quote!(-#l)
-    } else {
-        quote!(#l)
-    }
+    super::weights::float(v.is_sign_negative(), format!("{:?}", v.abs()))
 }
 
 fn factor(f: Factor) -> TokenStream {

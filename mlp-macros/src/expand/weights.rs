@@ -110,7 +110,7 @@ fn trained(net: &Network, baked: &Baked) -> TokenStream {
 /// A float literal that reads back as exactly the value: the shortest
 /// round-trip decimal of its magnitude (`{:?}`), negated where the sign
 /// bit is set (so `-0.0` stays negative zero).
-fn float(negative: bool, magnitude: String) -> TokenStream {
+pub(super) fn float(negative: bool, magnitude: String) -> TokenStream {
     let lit: Literal = magnitude
         .parse()
         .unwrap_or_else(|_| Literal::f64_unsuffixed(0.0));
