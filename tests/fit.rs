@@ -288,6 +288,55 @@ fn threads_do_not_change_the_result() {
     }
 }
 
+/// A threaded run that ends early (divergence) or by a panic in the
+/// caller's callback releases its worker threads: it returns or panics
+/// instead of hanging, and the next run works.
+#[test]
+fn threaded_runs_end_cleanly() {
+    let xs: Vec<[f64; 1]> = (0..40)
+        .map(|k| [if k % 2 == 0 { 1e150 } else { -1e150 }])
+        .collect();
+    let ds: Vec<[f64; 1]> = (0..40)
+        .map(|k| [if k % 2 == 0 { 1.0 } else { -1.0 }])
+        .collect();
+    let mut net = Reg::new(&mut common::rng(11));
+    let err = Fit::new(Data::new(&xs, &ds))
+        .epochs(50)
+        .batch_size(40)
+        .threads(2)
+        .run(&mut net, &mut Sgd::new(1e10), &mut common::rng(12), |_| {
+            Control::Continue
+        })
+        .unwrap_err();
+    assert!(matches!(err, TrainError::Diverged { .. }), "{err}");
+    assert!(net.params().iter().all(|p| p.is_finite()));
+
+    let xs: Vec<[f64; 1]> = (0..40).map(|k| [f64::from(k) / 40.0]).collect();
+    let mut net = Reg::new(&mut common::rng(15));
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Fit::new(Data::new(&xs, &xs))
+            .epochs(5)
+            .batch_size(40)
+            .threads(3)
+            .run(&mut net, &mut Sgd::new(0.01), &mut common::rng(13), |e| {
+                assert!(e.epoch < 2, "the callback's own panic");
+                Control::Continue
+            })
+    }));
+    let payload = panicked.expect_err("the callback's panic reaches the caller");
+    let message = payload.downcast_ref::<&str>().copied();
+    assert_eq!(message, Some("the callback's own panic"));
+    let summary = Fit::new(Data::new(&xs, &xs))
+        .epochs(3)
+        .batch_size(40)
+        .threads(2)
+        .run(&mut net, &mut Sgd::new(0.01), &mut common::rng(14), |_| {
+            Control::Continue
+        })
+        .unwrap();
+    assert_eq!(summary.epochs, 3);
+}
+
 #[test]
 #[should_panic(expected = "Fit::threads: at least 1 thread")]
 fn zero_threads_are_refused() {

@@ -151,6 +151,32 @@ fn hot_paths_never_allocate() {
     assert!(sink.is_finite());
     assert_eq!(n, 0, "allocations with a 784-128-10 network");
 
+    // `Fit` allocates when a run starts (sample order, gradient buffers,
+    // with threads their buffers and the threads), never per step: a run of
+    // many more steps allocates exactly as often as a short one.
+    let xs: Vec<[f32; 64]> = (0..96).map(|k| [k as f32 / 96.0; 64]).collect();
+    let ds: Vec<[f32; 10]> = (0..96)
+        .map(|k| std::array::from_fn(|i| f32::from(u8::from(i == k % 10))))
+        .collect();
+    for threads in [1, 2, 3] {
+        let run = |epochs: usize, net: &mut Looped| {
+            let fit = mlp::train::Fit::new(mlp::train::Data::new(&xs, &ds))
+                .epochs(epochs)
+                .batch_size(48)
+                .threads(threads);
+            let mut sgd = Sgd::new(0.01);
+            let mut rng: mlp::rand::rngs::SmallRng = mlp::rand::SeedableRng::seed_from_u64(2);
+            allocations_during(|| {
+                fit.run(net, &mut sgd, &mut rng, |_| mlp::train::Control::Continue)
+                    .expect("valid data");
+            })
+        };
+        let short = run(1, &mut looped);
+        let long = run(20, &mut looped);
+        assert!(short > 0, "the counter sees the run's set-up");
+        assert_eq!(long, short, "allocations per step with {threads} threads");
+    }
+
     let (wide8, wide16, step8) = (WideI8::TRAINED, WideI16::TRAINED, StepI8::TRAINED);
     let mut codes = 0i64;
     let n = allocations_during(|| {

@@ -30,6 +30,8 @@ pub mod loss;
 mod network;
 pub mod optim;
 mod scalar;
+#[cfg(feature = "std")]
+mod team;
 #[cfg(feature = "alloc")]
 pub mod train;
 pub mod weights;

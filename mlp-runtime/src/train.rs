@@ -333,6 +333,8 @@ pub struct Fit<'a, T, const IN: usize, const OUT: usize> {
     metric: Option<Metric>,
     schedule: Option<Schedule>,
     clip: Option<T>,
+    /// Threads for each batch's gradient (set with `std` only).
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
     threads: usize,
 }
 
@@ -415,12 +417,15 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
         self.clip = Some(max_norm);
         self
     }
-    /// Computes each batch's gradient on `n` threads (scoped threads, no
-    /// pool). A batch is cut into fixed chunks of [`CHUNK`] samples, each
-    /// chunk's gradient is summed on its own, and the chunks are added in
-    /// order, so the trained weights are bit-identical for every `n`.
-    /// Worth it for wide networks and large batches (see BENCHMARKS.md);
-    /// with the `std` feature only.
+    /// Computes each batch's gradient on `n` threads. A batch is cut into
+    /// fixed chunks of [`CHUNK`] samples, each chunk's gradient is summed
+    /// on its own, and the chunks are added in order, so the trained
+    /// weights are bit-identical for every `n`. The `n - 1` extra threads
+    /// are scoped threads spawned once when [`Fit::run`] starts (at most
+    /// one per chunk of a batch) and joined when it returns; each step hands
+    /// them its batch through a barrier, without allocating. Worth it for
+    /// wide networks and large batches (see BENCHMARKS.md); with the `std`
+    /// feature only.
     ///
     /// # Panics
     /// If `n` is 0.
@@ -439,8 +444,9 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
     }
 
     /// Trains `net` with `optimizer`, shuffling with `rng`, calling
-    /// `on_epoch` after each epoch. Allocates once (the sample order), never
-    /// per step.
+    /// `on_epoch` after each epoch. Allocates when it starts (the sample
+    /// order, gradient buffers, and with several threads their buffers and
+    /// the threads themselves), never per step.
     ///
     /// # Errors
     /// [`TrainError::Data`] before any training if a sample is invalid for
@@ -452,7 +458,7 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
         net: &mut N,
         optimizer: &mut O,
         rng: &mut R,
-        mut on_epoch: impl FnMut(&Epoch) -> Control,
+        on_epoch: impl FnMut(&Epoch) -> Control,
     ) -> Result<Summary, TrainError>
     where
         N: Trainable<IN, OUT, Scalar = T>,
@@ -463,6 +469,42 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
         if let Some(val) = self.validation {
             check_data::<N, IN, OUT>(val, "validation").map_err(TrainError::Data)?;
         }
+        let batch = self.batch_size.min(self.train.len().max(1));
+        let n_chunks = batch.div_ceil(CHUNK);
+        #[cfg(feature = "std")]
+        if self.threads > 1 && n_chunks > 1 {
+            let threads = self.threads.min(n_chunks);
+            let team = crate::team::Team::<N, IN, OUT>::new(self.train, batch, threads);
+            return team.run(|team| {
+                self.train_loop(net, optimizer, rng, on_epoch, |net, indices, grad| {
+                    team.gradient(net, indices, grad)
+                })
+            });
+        }
+        // One gradient buffer and loss per chunk of a batch, made once per run.
+        let mut chunks: Vec<Box<N>> = (0..n_chunks).map(|_| crate::boxed::zeroed::<N>()).collect();
+        let mut losses = alloc::vec![T::ZERO; n_chunks];
+        self.train_loop(net, optimizer, rng, on_epoch, |net, indices, grad| {
+            chunked_gradient(net, self.train, indices, grad, &mut chunks, &mut losses)
+        })
+    }
+
+    /// The epochs of [`Fit::run`], with `gradient(net, indices, grad)`
+    /// filling `grad` with the mean gradient of a batch and returning its
+    /// mean loss.
+    fn train_loop<N, O, R>(
+        &self,
+        net: &mut N,
+        optimizer: &mut O,
+        rng: &mut R,
+        mut on_epoch: impl FnMut(&Epoch) -> Control,
+        mut gradient: impl FnMut(&N, &[usize], &mut N) -> T,
+    ) -> Result<Summary, TrainError>
+    where
+        N: Trainable<IN, OUT, Scalar = T>,
+        O: Optimizer<N>,
+        R: Rng + ?Sized,
+    {
         #[cfg(feature = "std")]
         let start = std::time::Instant::now();
         let mut order: Vec<usize> = (0..self.train.len()).collect();
@@ -470,10 +512,6 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
         // 784-128-10 network is 400 KB, three of them would crowd a 2 MB
         // thread stack. Allocated once per run, never per step.
         let mut grad = crate::boxed::zeroed::<N>();
-        // One gradient buffer and loss per chunk of a batch, made once per run.
-        let n_chunks = self.batch_size.min(self.train.len().max(1)).div_ceil(CHUNK);
-        let mut chunks: Vec<Box<N>> = (0..n_chunks).map(|_| crate::boxed::zeroed::<N>()).collect();
-        let mut chunk_losses = alloc::vec![T::ZERO; n_chunks];
         let mut epoch_start = crate::boxed::zeroed::<N>();
         epoch_start.params_mut().copy_from_slice(net.params());
         let mut best_net = crate::boxed::zeroed::<N>();
@@ -498,9 +536,7 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
             }
             let mut total = 0.0;
             for indices in order.chunks(batch) {
-                let buffers = (&mut chunks[..], &mut chunk_losses[..]);
-                let loss =
-                    chunked_gradient(net, self.train, indices, &mut grad, buffers, self.threads);
+                let loss = gradient(net, indices, &mut grad);
                 if !loss.is_finite() {
                     net.params_mut().copy_from_slice(epoch_start.params());
                     return Err(TrainError::Diverged { epoch });
@@ -565,63 +601,71 @@ pub const CHUNK: usize = 16;
 
 /// Like [`batch_gradient`], with the batch cut into chunks of [`CHUNK`]
 /// samples whose gradients and losses are summed separately (in `chunks`
-/// and `losses`) and then added in chunk order, on `threads` threads with
-/// `std`: the result does not depend on the number of threads.
+/// and `losses`) and then added in chunk order: the arithmetic of every
+/// thread count (`team.rs` runs the same steps on several threads).
 fn chunked_gradient<N, const IN: usize, const OUT: usize>(
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,
     indices: &[usize],
     grad: &mut N,
-    (chunks, losses): (&mut [Box<N>], &mut [N::Scalar]),
-    threads: usize,
+    chunks: &mut [Box<N>],
+    losses: &mut [N::Scalar],
 ) -> N::Scalar
 where
     N: Trainable<IN, OUT>,
 {
     let used = indices.len().div_ceil(CHUNK);
-    let work = |bufs: &mut [Box<N>], out: &mut [N::Scalar], first: usize| {
-        let parts = indices.chunks(CHUNK).skip(first);
-        for ((buf, loss), part) in bufs.iter_mut().zip(out.iter_mut()).zip(parts) {
-            buf.set_zero();
-            *loss = sum_backward(net, data, part, buf);
-        }
-    };
     let (chunks, losses) = (&mut chunks[..used], &mut losses[..used]);
-    run_chunks(chunks, losses, threads, &work);
-    let loss = losses.iter().fold(N::Scalar::ZERO, |a, &l| a + l);
-    let scale = N::Scalar::ONE / N::Scalar::from_f64(indices.len().max(1) as f64);
-    // Each parameter: the chunks' sums added in chunk order, then scaled;
-    // the parameters are independent, so threads may split them.
-    let combine = |out: &mut [N::Scalar], from: usize| {
-        out.fill(N::Scalar::ZERO);
-        for buf in chunks.iter() {
-            for (g, &c) in out.iter_mut().zip(&buf.params()[from..]) {
-                *g += c;
-            }
-        }
-        for g in out.iter_mut() {
-            *g *= scale;
-        }
-    };
-    split_params(grad.params_mut(), threads, &combine);
-    loss * scale
-}
-
-/// `f(slice, offset)` over contiguous pieces of `params`, one per thread.
-#[cfg(feature = "std")]
-fn split_params<T: Scalar>(params: &mut [T], threads: usize, f: &(dyn Fn(&mut [T], usize) + Sync)) {
-    if threads <= 1 {
-        return f(params, 0);
+    for ((buf, loss), part) in chunks
+        .iter_mut()
+        .zip(losses.iter_mut())
+        .zip(indices.chunks(CHUNK))
+    {
+        *loss = chunk_sum(net, data, part, buf);
     }
-    let per = params.len().div_ceil(threads);
-    on_threads(params.chunks_mut(per).enumerate(), &|(p, piece)| {
-        f(piece, p * per)
-    });
+    let scale = mean_scale::<N::Scalar>(indices.len());
+    combine(grad.params_mut(), 0, chunks.iter(), scale);
+    losses.iter().fold(N::Scalar::ZERO, |a, &l| a + l) * scale
 }
 
-#[cfg(not(feature = "std"))]
-fn split_params<T: Scalar>(params: &mut [T], _threads: usize, f: &dyn Fn(&mut [T], usize)) {
-    f(params, 0);
+/// 1 / the number of samples (1 for none): what turns a sum over a batch
+/// into its mean.
+pub(crate) fn mean_scale<T: Scalar>(samples: usize) -> T {
+    T::ONE / T::from_f64(samples.max(1) as f64)
+}
+
+/// A chunk's gradient sum into `buf` (zeroed first) and its loss sum.
+pub(crate) fn chunk_sum<N, const IN: usize, const OUT: usize>(
+    net: &N,
+    data: Data<'_, N::Scalar, IN, OUT>,
+    part: &[usize],
+    buf: &mut N,
+) -> N::Scalar
+where
+    N: Trainable<IN, OUT>,
+{
+    buf.set_zero();
+    sum_backward(net, data, part, buf)
+}
+
+/// Parameters `from..from + out.len()` of the mean gradient: each the
+/// chunks' values added in chunk order, then times `scale`. Parameters are
+/// independent, so threads may each take a share.
+pub(crate) fn combine<N: Params, G: core::ops::Deref<Target = Box<N>>>(
+    out: &mut [N::Scalar],
+    from: usize,
+    chunks: impl Iterator<Item = G>,
+    scale: N::Scalar,
+) {
+    out.fill(N::Scalar::ZERO);
+    for chunk in chunks {
+        for (g, &c) in out.iter_mut().zip(&chunk.params()[from..]) {
+            *g += c;
+        }
+    }
+    for g in out.iter_mut() {
+        *g *= scale;
+    }
 }
 
 /// Adds the gradients of the samples `indices` into `grad` with per-sample
@@ -643,55 +687,6 @@ where
         loss += net.backward(&data.inputs[i], &data.targets[i], grad);
     }
     loss
-}
-
-/// The work of one block of chunks: (gradient buffers, loss slots, index
-/// of the block's first chunk).
-type Work<'w, N, T> = dyn Fn(&mut [Box<N>], &mut [T], usize) + Sync + 'w;
-
-/// `work` over contiguous blocks of the chunks, one block per thread (the
-/// first on the calling thread).
-#[cfg(feature = "std")]
-fn run_chunks<N: Params, T: Scalar>(
-    chunks: &mut [Box<N>],
-    losses: &mut [T],
-    threads: usize,
-    work: &Work<'_, N, T>,
-) {
-    if threads <= 1 || chunks.len() <= 1 {
-        return work(chunks, losses, 0);
-    }
-    let per = chunks.len().div_ceil(threads);
-    let blocks = chunks
-        .chunks_mut(per)
-        .zip(losses.chunks_mut(per))
-        .enumerate();
-    on_threads(blocks, &|(b, (block, slots))| work(block, slots, b * per));
-}
-
-/// `f` of each piece, the first on the calling thread and each other on a
-/// scoped thread of its own.
-#[cfg(feature = "std")]
-fn on_threads<P: Send>(mut pieces: impl Iterator<Item = P>, f: &(dyn Fn(P) + Sync)) {
-    std::thread::scope(|s| {
-        let first = pieces.next();
-        for piece in pieces {
-            s.spawn(move || f(piece));
-        }
-        if let Some(piece) = first {
-            f(piece);
-        }
-    });
-}
-
-#[cfg(not(feature = "std"))]
-fn run_chunks<N: Params, T: Scalar>(
-    chunks: &mut [Box<N>],
-    losses: &mut [T],
-    _threads: usize,
-    work: &Work<'_, N, T>,
-) {
-    work(chunks, losses, 0);
 }
 
 /// Fisher–Yates shuffle with the caller's generator.
