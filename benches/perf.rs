@@ -277,6 +277,11 @@ fn main() {
     }
     let quick = std::env::args().any(|a| a == "quick");
     let (reps, scale) = if quick { (7, 1) } else { (31, 4) };
+    if std::env::args().any(|a| a == "batch") {
+        // Only the backward_batch table.
+        batch_backward_table(reps, scale);
+        return;
+    }
     let mut out = Vec::new();
     let unit = |_: usize, rng: &mut SmallRng| -> [f32; 1] { [f32::from(rng.random::<bool>())] };
     workload!(
@@ -434,6 +439,12 @@ fn main() {
 
     fine_tuning(reps, scale);
     weights_io(reps);
+    batch_backward_table(reps, scale);
+    threaded_fit(15);
+}
+
+/// `backward_batch::<32>` against 32 calls to `backward`, per sample.
+fn batch_backward_table(reps: usize, scale: usize) {
     println!();
     println!(
         "| workload | 32 × backward ns/sample | backward_batch::<32> ns/sample | throughput gain |"
@@ -441,7 +452,6 @@ fn main() {
     println!("|---|---:|---:|---:|");
     batch_backward::<Sig1664648, 16, 8>("16-64-64-8 sigmoid/sse", reps, 20 * scale);
     batch_backward::<Mnist, 784, 10>("784-128-10 sigmoid/softmax/ce", reps, 2 * scale);
-    threaded_fit(15);
 }
 
 /// Epoch throughput of `Fit` on 1 and 2 threads: 784-128-10, 1024 samples,

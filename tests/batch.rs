@@ -19,6 +19,8 @@ network! {
     #[scalar(f64)] struct SoftSse<input 3, dense 5 silu, dense 3 softmax, loss sse>;
     #[scalar(f64)] struct Frozen<input 3, dense 5 tanh frozen, dense 4 leaky_relu, dense 2 linear, loss mse>;
     #[scalar(f64)] struct Looped<input 20, dense 24 sigmoid, dense 12 linear, loss sse>;
+    // Widths that leave remainders in every tile of the batch kernels.
+    #[scalar(f64)] struct Ragged<input 37, dense 33 tanh, dense 17 sigmoid, dense 3 softmax, loss ce>;
     struct Mnist<input 784, dense 128 sigmoid, dense 10 softmax, loss ce>;
 }
 
@@ -86,6 +88,7 @@ fn every_output_delta_and_hidden_layer() {
     check::<SoftSse, 3, 3>(5, Targets::Real);
     check::<Frozen, 3, 2>(6, Targets::Real);
     check::<Looped, 20, 12>(7, Targets::Real);
+    check::<Ragged, 37, 3>(11, Targets::Distribution);
 }
 
 #[test]

@@ -233,6 +233,49 @@ fn inputs_and_targets_must_pair_up() {
 
 network! {
     struct Wide<input 20, dense 32 tanh, dense 4 softmax, loss ce>;
+    #[scalar(f64)] struct Wide64<input 20, dense 32 tanh, dense 4 softmax, loss ce>;
+}
+
+/// One full-batch SGD step (rate 1) of `Fit`, whose whole chunks go through
+/// `backward_batch` and whose last chunk through per-sample `backward`, moves
+/// every weight by the mean of the plain per-sample gradients, within 1e-12
+/// of the largest, on 1 and 2 threads.
+#[test]
+fn fit_steps_by_the_mean_gradient() {
+    let mut rng = common::rng(22);
+    let xs: Vec<[f64; 20]> = (0..70)
+        .map(|_| std::array::from_fn(|_| common::uniform(&mut rng, -1.0, 1.0)))
+        .collect();
+    let ds: Vec<[f64; 4]> = (0..70)
+        .map(|k| std::array::from_fn(|i| f64::from(u8::from(i == k % 4))))
+        .collect();
+    let start = Wide64::new(&mut rng);
+    let mut sum = Wide64::zeroed();
+    for (x, d) in xs.iter().zip(&ds) {
+        start.backward(x, d, &mut sum);
+    }
+    let mean: Vec<f64> = sum.params().iter().map(|g| g / 70.0).collect();
+    let largest = mean.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+    for threads in [1, 2] {
+        let mut net = start.clone();
+        Fit::new(Data::new(&xs, &ds))
+            .epochs(1)
+            .full_batch()
+            .shuffle(false)
+            .threads(threads)
+            .run(&mut net, &mut Sgd::new(1.0), &mut common::rng(23), |_| {
+                Control::Continue
+            })
+            .unwrap();
+        let worst = start
+            .params()
+            .iter()
+            .zip(net.params())
+            .zip(&mean)
+            .map(|((a, b), g)| ((a - b) - g).abs() / largest)
+            .fold(0.0, f64::max);
+        assert!(worst < 1e-12, "{threads} threads: {worst:e}");
+    }
 }
 
 /// The same seed gives the same weights, bit for bit, on 1, 2 and 3
@@ -260,7 +303,7 @@ fn threads_do_not_change_the_result() {
         let mut losses = Vec::new();
         Fit::new(Data::new(&xs, &ds))
             .epochs(5)
-            .batch_size(70) // chunks of 16, 16, 16, 16, 6; a last batch of 60
+            .batch_size(70) // chunks of 32, 32, 6; a last batch of 60 (32, 28)
             .threads(threads)
             .run(&mut net, &mut Adam::new(0.01), &mut rng, |e| {
                 losses.push(e.train_loss.to_bits());

@@ -6,7 +6,6 @@
 //! `forward`'s sample by sample; wide layers differ by rounding only.
 
 use crate::activation::Elementwise;
-use crate::linalg::dot;
 use crate::Scalar;
 
 /// `[[T; N]; B]` (sample-major, as users hold data) to `[[T; B]; N]`.
@@ -43,7 +42,8 @@ pub fn dense<T: Scalar, const I: usize, const O: usize, const B: usize>(
 }
 
 /// `(Wᵀ δ)[i][b] = Σ_k w[k][i] δ[k][b]`, then times `f′(h[i][b])`: a hidden
-/// layer's δ for a batch. Row k of W is loaded once for all samples.
+/// layer's δ for a batch. Four rows of W per pass over the result, each
+/// sum still added in k order (so exactly the running sum's value).
 #[inline(always)]
 pub fn hidden_delta<A: Elementwise, T: Scalar, const I: usize, const O: usize, const B: usize>(
     act: A,
@@ -53,7 +53,17 @@ pub fn hidden_delta<A: Elementwise, T: Scalar, const I: usize, const O: usize, c
     y: &[[T; B]; I],
 ) -> [[T; B]; I] {
     let mut back = [[T::ZERO; B]; I];
-    for (w_row, d_row) in w.iter().zip(delta) {
+    let (w_blocks, w_rest) = w.as_chunks::<4>();
+    let (d_blocks, d_rest) = delta.as_chunks::<4>();
+    for (rows, d) in w_blocks.iter().zip(d_blocks) {
+        for (i, acc) in back.iter_mut().enumerate() {
+            let wk = [rows[0][i], rows[1][i], rows[2][i], rows[3][i]];
+            for (b, a) in acc.iter_mut().enumerate() {
+                *a = *a + wk[0] * d[0][b] + wk[1] * d[1][b] + wk[2] * d[2][b] + wk[3] * d[3][b];
+            }
+        }
+    }
+    for (w_row, d_row) in w_rest.iter().zip(d_rest) {
         for (acc, &w_ki) in back.iter_mut().zip(w_row) {
             for (a, &d) in acc.iter_mut().zip(d_row) {
                 *a += w_ki * d;
@@ -68,24 +78,74 @@ pub fn hidden_delta<A: Elementwise, T: Scalar, const I: usize, const O: usize, c
     back
 }
 
-/// `grad_w[i][j] += scale · Σ_b δ[i][b] y[j][b]` and `grad_b[i] += scale ·
-/// Σ_b δ[i][b]`: a layer's gradient summed over the batch (δ Yᵀ), as dot
-/// products over the batch with partial sums.
+/// Inputs per tile of [`accumulate`]: one AVX-512 register of f32, two
+/// AVX or four SSE registers.
+const TILE_INPUTS: usize = 16;
+/// Units per tile of [`accumulate`]. Measured with `cargo bench --bench
+/// perf -- batch` (784-128-10, 16-64-64-8): 2 × 16 beat 4 × 8 by 8% on
+/// the default target, and 4 or 8 units × 16 with AVX-512 (1.1x and
+/// 0.15x of per-sample `backward` against 1.5x and 2.9x: LLVM vectorises
+/// the wider tiles across units, with gathers).
+const TILE_UNITS: usize = 2;
+
+/// `grad_w[i][j] += scale · Σ_b δ[i][b] y[b][j]` and `grad_b[i] += scale ·
+/// Σ_b δ[i][b]`: a layer's gradient summed over the batch (δ Yᵀ), each sum
+/// over the samples in sample order. The layer's input `y` comes
+/// sample-major (`y[b]` = sample b's inputs, as `xs` is), so a tile of
+/// [`TILE_UNITS`] units × [`TILE_INPUTS`] inputs keeps its sums in
+/// registers for the whole batch and reads and writes each gradient once.
 #[inline(always)]
 pub fn accumulate<T: Scalar, const I: usize, const O: usize, const B: usize>(
     grad_w: &mut [[T; I]; O],
     grad_b: &mut [T; O],
     delta: &[[T; B]; O],
-    y: &[[T; B]; I],
+    y: &[[T; I]; B],
     scale: T,
 ) {
-    for ((gw_row, gb), d_row) in grad_w.iter_mut().zip(grad_b.iter_mut()).zip(delta) {
-        for (g, y_row) in gw_row.iter_mut().zip(y) {
-            *g += scale * dot(d_row, y_row);
+    let d: [[T; O]; B] = transpose(delta);
+    let blocks = I / TILE_INPUTS;
+    let (g_tiles, g_rest) = grad_w.as_chunks_mut::<TILE_UNITS>();
+    let tiled_units = O - g_rest.len();
+    for (u, g_tile) in g_tiles.iter_mut().enumerate() {
+        for c in 0..blocks {
+            let mut acc = [[T::ZERO; TILE_INPUTS]; TILE_UNITS];
+            for (d_b, y_b) in d.iter().zip(y) {
+                let dv = &d_b.as_chunks::<TILE_UNITS>().0[u];
+                let yv = &y_b.as_chunks::<TILE_INPUTS>().0[c];
+                for r in 0..TILE_UNITS {
+                    for l in 0..TILE_INPUTS {
+                        acc[r][l] += dv[r] * yv[l];
+                    }
+                }
+            }
+            for (g_row, a) in g_tile.iter_mut().zip(&acc) {
+                let g = &mut g_row.as_chunks_mut::<TILE_INPUTS>().0[c];
+                for l in 0..TILE_INPUTS {
+                    g[l] += scale * a[l];
+                }
+            }
         }
+    }
+    // The inputs past the last whole tile, and the units past the last
+    // whole block of units: the same sums, one at a time.
+    for (i, g_row) in grad_w.iter_mut().enumerate() {
+        let from = if i < tiled_units {
+            blocks * TILE_INPUTS
+        } else {
+            0
+        };
+        for (j, g) in g_row.iter_mut().enumerate().skip(from) {
+            let mut s = T::ZERO;
+            for (d_b, y_b) in d.iter().zip(y) {
+                s += d_b[i] * y_b[j];
+            }
+            *g += scale * s;
+        }
+    }
+    for (gb, d_row) in grad_b.iter_mut().zip(delta) {
         let mut s = T::ZERO;
-        for &d in d_row {
-            s += d;
+        for &dv in d_row {
+            s += dv;
         }
         *gb += scale * s;
     }
@@ -166,4 +226,55 @@ pub fn softmax_jacobian<T: Scalar, const K: usize, const B: usize>(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{accumulate, hidden_delta, transpose};
+    use crate::activation::Linear;
+
+    /// Integer-valued data make every order of summation exact, so the
+    /// tiled kernels must equal the plain loops exactly, for shapes with
+    /// whole tiles, remainder units and remainder inputs.
+    fn kernels<const I: usize, const O: usize, const B: usize>() {
+        let w: [[f64; I]; O] =
+            core::array::from_fn(|i| core::array::from_fn(|j| ((i * 7 + j * 3) % 11) as f64 - 5.0));
+        let y: [[f64; I]; B] =
+            core::array::from_fn(|b| core::array::from_fn(|j| ((b + 2 * j) % 5) as f64 - 2.0));
+        let d: [[f64; B]; O] =
+            core::array::from_fn(|i| core::array::from_fn(|b| ((i + 3 * b) % 4) as f64 - 1.5));
+        let mut gw = w; // starting from non-zero sums: the kernel adds
+        let mut gb: [f64; O] = core::array::from_fn(|i| i as f64);
+        accumulate(&mut gw, &mut gb, &d, &y, 0.5);
+        for i in 0..O {
+            for j in 0..I {
+                let s: f64 = (0..B).map(|b| d[i][b] * y[b][j]).sum();
+                assert_eq!(
+                    gw[i][j],
+                    w[i][j] + 0.5 * s,
+                    "weight ({i}, {j}) of {O}x{I}, B = {B}"
+                );
+            }
+            let s: f64 = d[i].iter().sum();
+            assert_eq!(gb[i], i as f64 + 0.5 * s, "bias {i}");
+        }
+        // Wᵀδ for a layer below with I units (the linear activation's f′ is 1).
+        let yt: [[f64; B]; I] = transpose(&y);
+        let back = hidden_delta(Linear, &w, &d, &yt, &yt);
+        for j in 0..I {
+            for b in 0..B {
+                let s: f64 = (0..O).map(|k| w[k][j] * d[k][b]).sum();
+                assert_eq!(back[j][b], s, "δ ({j}, {b}) of {O}x{I}, B = {B}");
+            }
+        }
+    }
+
+    #[test]
+    fn tiled_kernels_equal_the_plain_loops() {
+        kernels::<1, 1, 1>();
+        kernels::<16, 2, 3>();
+        kernels::<37, 33, 7>();
+        kernels::<64, 64, 32>();
+        kernels::<5, 9, 32>();
+    }
 }

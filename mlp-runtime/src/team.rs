@@ -19,7 +19,7 @@
 //! steps the optimiser between batches. No `unsafe`: the shared state is
 //! behind `RwLock`s and `Mutex`es that the barrier keeps uncontended.
 
-use crate::train::{chunk_sum, combine, mean_scale, Data, CHUNK};
+use crate::train::{chunk_sum, combine, mean_scale, Data, Gather, CHUNK};
 use crate::{Params, Scalar, Trainable};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -46,6 +46,8 @@ where
     chunks: Vec<RwLock<Box<N>>>,
     /// Per chunk: its loss sum.
     losses: Mutex<Vec<N::Scalar>>,
+    /// Per thread: where it gathers a chunk's samples.
+    gathers: Vec<Mutex<Gather<N::Scalar, IN, OUT>>>,
     /// Per worker (thread 1 onwards): its share of the mean gradient.
     shares: Vec<Mutex<Vec<N::Scalar>>>,
     sync: Barrier,
@@ -79,6 +81,7 @@ where
                 .map(|_| RwLock::new(crate::boxed::zeroed()))
                 .collect(),
             losses: Mutex::new(alloc::vec![N::Scalar::ZERO; n_chunks]),
+            gathers: (0..threads).map(|_| Mutex::new(Gather::new())).collect(),
             shares: (1..threads)
                 .map(|_| Mutex::new(alloc::vec![N::Scalar::ZERO; share]))
                 .collect(),
@@ -95,7 +98,12 @@ where
     pub(crate) fn run<R>(&self, train: impl FnOnce(&Self) -> R) -> R {
         std::thread::scope(|s| {
             for t in 1..self.threads {
-                s.spawn(move || self.work(t));
+                // The main thread's 8 MB rather than the 2 MB default:
+                // `backward_batch` keeps a chunk's activations on the stack.
+                std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn_scoped(s, move || self.work(t))
+                    .expect("Fit::threads: the system refused a thread");
             }
             let _release = Release(self);
             train(self)
@@ -143,11 +151,12 @@ where
     fn sum_chunks(&self, t: usize) {
         let batch = unpoisoned(self.batch.read());
         let net = unpoisoned(self.snapshot.read());
+        let mut gather = unpoisoned(self.gathers[t].lock());
         let block = self.block(t, batch.len().div_ceil(CHUNK));
         for c in block {
             let part = &batch[c * CHUNK..((c + 1) * CHUNK).min(batch.len())];
             let mut buf = unpoisoned(self.chunks[c].write());
-            let loss = chunk_sum(&**net, self.data, part, &mut **buf);
+            let loss = chunk_sum(&**net, self.data, part, &mut **buf, &mut gather);
             unpoisoned(self.losses.lock())[c] = loss;
         }
     }

@@ -428,7 +428,8 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
     /// feature only.
     ///
     /// # Panics
-    /// If `n` is 0.
+    /// If `n` is 0. [`Fit::run`] panics if the system refuses to start a
+    /// thread.
     #[cfg(feature = "std")]
     #[must_use]
     pub fn threads(mut self, n: usize) -> Self {
@@ -481,11 +482,9 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
                 })
             });
         }
-        // One gradient buffer and loss per chunk of a batch, made once per run.
-        let mut chunks: Vec<Box<N>> = (0..n_chunks).map(|_| crate::boxed::zeroed::<N>()).collect();
-        let mut losses = alloc::vec![T::ZERO; n_chunks];
+        let mut chunks = Chunks::<N, IN, OUT>::new(n_chunks);
         self.train_loop(net, optimizer, rng, on_epoch, |net, indices, grad| {
-            chunked_gradient(net, self.train, indices, grad, &mut chunks, &mut losses)
+            chunks.gradient(net, self.train, indices, grad)
         })
     }
 
@@ -595,37 +594,78 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
 }
 
 /// Samples per chunk of a batch in [`Fit`]: the unit whose gradient is
-/// summed on its own, so that the sum over a batch does not depend on how
-/// many threads computed it.
-pub const CHUNK: usize = 16;
+/// summed on its own (a whole chunk with `backward_batch::<CHUNK>`, the
+/// rest of a batch sample by sample), so that the sum over a batch does not
+/// depend on how many threads computed it. 32 because the batch kernels
+/// gain little over per-sample `backward` on fewer samples (BENCHMARKS.md).
+pub const CHUNK: usize = 32;
+// `chunk_sum` turns `backward_batch`'s mean back into a sum by multiplying
+// by CHUNK, exact for a power of two.
+const _: () = assert!(CHUNK.is_power_of_two());
 
-/// Like [`batch_gradient`], with the batch cut into chunks of [`CHUNK`]
-/// samples whose gradients and losses are summed separately (in `chunks`
-/// and `losses`) and then added in chunk order: the arithmetic of every
-/// thread count (`team.rs` runs the same steps on several threads).
-fn chunked_gradient<N, const IN: usize, const OUT: usize>(
-    net: &N,
-    data: Data<'_, N::Scalar, IN, OUT>,
-    indices: &[usize],
-    grad: &mut N,
-    chunks: &mut [Box<N>],
-    losses: &mut [N::Scalar],
-) -> N::Scalar
-where
-    N: Trainable<IN, OUT>,
-{
-    let used = indices.len().div_ceil(CHUNK);
-    let (chunks, losses) = (&mut chunks[..used], &mut losses[..used]);
-    for ((buf, loss), part) in chunks
-        .iter_mut()
-        .zip(losses.iter_mut())
-        .zip(indices.chunks(CHUNK))
-    {
-        *loss = chunk_sum(net, data, part, buf);
+/// A chunk's samples gathered into arrays, as `backward_batch` takes them;
+/// made once per run and thread.
+pub(crate) struct Gather<T, const IN: usize, const OUT: usize> {
+    xs: Box<[[T; IN]; CHUNK]>,
+    ds: Box<[[T; OUT]; CHUNK]>,
+}
+
+impl<T: Scalar, const IN: usize, const OUT: usize> Gather<T, IN, OUT> {
+    /// Zeroed arrays on the heap (a chunk of 784 inputs is 100 KB).
+    pub(crate) fn new() -> Self {
+        Gather {
+            xs: on_heap(alloc::vec![[T::ZERO; IN]; CHUNK]),
+            ds: on_heap(alloc::vec![[T::ZERO; OUT]; CHUNK]),
+        }
     }
-    let scale = mean_scale::<N::Scalar>(indices.len());
-    combine(grad.params_mut(), 0, chunks.iter(), scale);
-    losses.iter().fold(N::Scalar::ZERO, |a, &l| a + l) * scale
+}
+
+/// `CHUNK` rows built on the heap as one array, never on the stack.
+fn on_heap<R>(rows: Vec<R>) -> Box<[R; CHUNK]> {
+    match rows.into_boxed_slice().try_into() {
+        Ok(array) => array,
+        Err(_) => unreachable!("built with CHUNK rows"),
+    }
+}
+
+/// The one-thread path's buffers, made once per run: one gradient buffer
+/// and loss per chunk of a batch, and one place to gather a chunk.
+struct Chunks<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize> {
+    bufs: Vec<Box<N>>,
+    losses: Vec<N::Scalar>,
+    gather: Gather<N::Scalar, IN, OUT>,
+}
+
+impl<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize> Chunks<N, IN, OUT> {
+    fn new(n_chunks: usize) -> Self {
+        Chunks {
+            bufs: (0..n_chunks).map(|_| crate::boxed::zeroed()).collect(),
+            losses: alloc::vec![N::Scalar::ZERO; n_chunks],
+            gather: Gather::new(),
+        }
+    }
+
+    /// Like [`batch_gradient`], with the batch cut into chunks of
+    /// [`CHUNK`] samples whose gradients and losses are summed separately
+    /// and then added in chunk order: the arithmetic of every thread count
+    /// (`team.rs` runs the same steps on several threads).
+    fn gradient(
+        &mut self,
+        net: &N,
+        data: Data<'_, N::Scalar, IN, OUT>,
+        indices: &[usize],
+        grad: &mut N,
+    ) -> N::Scalar {
+        let used = indices.len().div_ceil(CHUNK);
+        let (bufs, losses) = (&mut self.bufs[..used], &mut self.losses[..used]);
+        let parts = indices.chunks(CHUNK);
+        for ((buf, loss), part) in bufs.iter_mut().zip(losses.iter_mut()).zip(parts) {
+            *loss = chunk_sum(net, data, part, buf, &mut self.gather);
+        }
+        let scale = mean_scale::<N::Scalar>(indices.len());
+        combine(grad.params_mut(), 0, bufs.iter(), scale);
+        losses.iter().fold(N::Scalar::ZERO, |a, &l| a + l) * scale
+    }
 }
 
 /// 1 / the number of samples (1 for none): what turns a sum over a batch
@@ -634,18 +674,35 @@ pub(crate) fn mean_scale<T: Scalar>(samples: usize) -> T {
     T::ONE / T::from_f64(samples.max(1) as f64)
 }
 
-/// A chunk's gradient sum into `buf` (zeroed first) and its loss sum.
+/// A chunk's gradient sum into `buf` (zeroed first) and its loss sum: a
+/// whole chunk with `backward_batch` (gathered into `gather`), a shorter
+/// one (the end of a batch) with per-sample `backward`.
 pub(crate) fn chunk_sum<N, const IN: usize, const OUT: usize>(
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,
     part: &[usize],
     buf: &mut N,
+    gather: &mut Gather<N::Scalar, IN, OUT>,
 ) -> N::Scalar
 where
     N: Trainable<IN, OUT>,
 {
     buf.set_zero();
-    sum_backward(net, data, part, buf)
+    if part.len() < CHUNK {
+        return sum_backward(net, data, part, buf);
+    }
+    for ((x, d), &i) in gather.xs.iter_mut().zip(gather.ds.iter_mut()).zip(part) {
+        *x = data.inputs[i];
+        *d = data.targets[i];
+    }
+    let mean_loss = net.backward_batch(&gather.xs, &gather.ds, buf);
+    // `backward_batch` added the mean (the sums times 1/CHUNK into zeros);
+    // times CHUNK, a power of two, gives the sums back exactly.
+    let n = N::Scalar::from_f64(CHUNK as f64);
+    for g in buf.params_mut() {
+        *g *= n;
+    }
+    mean_loss * n
 }
 
 /// Parameters `from..from + out.len()` of the mean gradient: each the
@@ -669,10 +726,9 @@ pub(crate) fn combine<N: Params, G: core::ops::Deref<Target = Box<N>>>(
 }
 
 /// Adds the gradients of the samples `indices` into `grad` with per-sample
-/// `backward`, in index order, and returns their summed loss. Both
-/// [`batch_gradient`] and `Fit`'s chunks use it: with the blocked wide-layer
-/// kernels per-sample `backward` is faster than `backward_batch` (0.3-0.7x,
-/// BENCHMARKS.md), so the chunks use it until the batch kernels are blocked too.
+/// `backward`, in index order, and returns their summed loss: all of
+/// [`batch_gradient`] (any number of samples, no buffers), and the short
+/// chunk at the end of a `Fit` batch.
 fn sum_backward<N, const IN: usize, const OUT: usize>(
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,

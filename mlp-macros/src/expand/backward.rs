@@ -152,7 +152,8 @@ pub fn apply(net: &Network, mode: &Apply) -> TokenStream {
 /// The body of `backward_batch`: the forward pass over the batch held
 /// feature-major, the output δ of the rule for every sample at once, hidden
 /// δs as (Wᵀ δ) ⊙ f′ with each row of W loaded once for the batch, and each
-/// trainable layer's gradient as δ Yᵀ, scaled to the batch mean.
+/// trainable layer's gradient as δ Yᵀ (tiles of units × inputs summed over
+/// the batch in registers), scaled to the batch mean.
 pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
     let out = net.output();
     let l_out = out.index;
@@ -187,13 +188,16 @@ pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
         .filter(|l| l.frozen.is_none())
         .map(|layer| {
             let l = layer.index;
-            let (w, b, delta, prev) = (
-                name("w", l),
-                name("b", l),
-                name("delta", l),
-                name("y", l - 1),
-            );
-            quote!(#batch::accumulate(&mut grad.#w, &mut grad.#b, &#delta, &#prev, __inv);)
+            let (w, b, delta) = (name("w", l), name("b", l), name("delta", l));
+            // The layer's input sample-major: the caller's `xs` for the
+            // first layer, a transposed copy of a hidden layer's output.
+            let prev = if l == 1 {
+                quote!(xs)
+            } else {
+                let y = name("y", l - 1);
+                quote!(&#batch::transpose(&#y))
+            };
+            quote!(#batch::accumulate(&mut grad.#w, &mut grad.#b, &#delta, #prev, __inv);)
         });
     quote! {
         if B == 0 {

@@ -214,14 +214,14 @@ impl Xor {
             &mut grad.w1,
             &mut grad.b1,
             &delta1,
-            &y0,
+            xs,
             __inv,
         );
         ::mlp::__private::batch::accumulate(
             &mut grad.w2,
             &mut grad.b2,
             &delta2,
-            &y1,
+            &::mlp::__private::batch::transpose(&y1),
             __inv,
         );
         loss * __inv
