@@ -447,25 +447,37 @@ fn main() {
 fn batch_backward_table(reps: usize, scale: usize) {
     println!();
     println!(
-        "| workload | 32 × backward ns/sample | backward_batch::<32> ns/sample | throughput gain |"
+        "| workload | 32 × backward ns/sample | backward_batch::<32> ns/sample | throughput gain | multiply-adds per sample | backward_batch multiply-adds per ns |"
     );
-    println!("|---|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|");
     batch_backward::<Sig1664648, 16, 8>("16-64-64-8 sigmoid/sse", reps, 20 * scale);
     batch_backward::<Mnist, 784, 10>("784-128-10 sigmoid/softmax/ce", reps, 2 * scale);
 }
 
-/// Epoch throughput of `Fit` on 1 and 2 threads: 784-128-10, 1024 samples,
-/// batches of 256, SGD. Each run trains 4 epochs; the first (which also
-/// pays for the run's set-up: chunk buffers, first touches of the copied
-/// network) is reported apart from the median of the other three, over
-/// runs interleaved 1, 2, 1, 2, ...
+/// Epoch throughput of `Fit` on 1 and 2 threads, batches of 256, SGD:
+/// 784-128-10 on 1,024 samples and 16-64-64-8 on 4,096. Each run trains
+/// 4 epochs; the first (which also pays for the run's set-up: buffers, the
+/// threads, first touches of the copied network) is reported apart from
+/// the median of the other three, over runs interleaved 1, 2, 1, 2, ...
 fn threaded_fit(reps: usize) {
+    println!();
+    println!("| Fit, batch 256 | epoch | 1 thread ms/epoch | 2 threads ms/epoch | speed-up |");
+    println!("|---|---|---:|---:|---:|");
+    fit_threads::<Mnist, 784, 10>("784-128-10, 1,024 samples", 1024, reps);
+    fit_threads::<Sig1664648, 16, 8>("16-64-64-8, 4,096 samples", 4096, reps);
+}
+
+/// One network's rows of [`threaded_fit`].
+fn fit_threads<N, const IN: usize, const OUT: usize>(label: &str, samples: usize, reps: usize)
+where
+    N: mlp::Trainable<IN, OUT, Scalar = f32>,
+{
     use mlp::train::{Control, Data, Fit};
     let mut rng = SmallRng::seed_from_u64(47);
-    let xs: Vec<[f32; 784]> = (0..1024).map(|_| random(&mut rng, 0.0, 1.0)).collect();
-    let ds: Vec<[f32; 10]> = (0..1024).map(|k| one_hot(k % 10)).collect();
-    let start: Box<Mnist> = mlp::boxed::new(&mut rng);
-    // (first epoch, median of the later ones) of one run, in ms.
+    let xs: Vec<[f32; IN]> = (0..samples).map(|_| random(&mut rng, 0.0, 1.0)).collect();
+    let ds: Vec<[f32; OUT]> = (0..samples).map(|k| one_hot(k % OUT)).collect();
+    let start: Box<N> = mlp::boxed::new(&mut rng);
+    // (first epoch, the later ones) of one run, in ms.
     let run = |threads: usize| {
         let mut net = start.clone();
         let mut sgd = mlp::optim::Sgd::new(1e-3);
@@ -497,21 +509,14 @@ fn threaded_fit(reps: usize) {
     }
     let f: Vec<f64> = first.iter_mut().map(|v| median(v)).collect();
     let l: Vec<f64> = later.iter_mut().map(|v| median(v)).collect();
-    println!();
-    println!("| Fit, 784-128-10, 1024 samples, batch 256 | 1 thread ms/epoch | 2 threads ms/epoch | speed-up |");
-    println!("|---|---:|---:|---:|");
-    println!(
-        "| first epoch of a run (with set-up) | {:.2} | {:.2} | {:.2}x |",
-        f[0],
-        f[1],
-        f[0] / f[1]
-    );
-    println!(
-        "| later epochs | {:.2} | {:.2} | {:.2}x |",
-        l[0],
-        l[1],
-        l[0] / l[1]
-    );
+    for (epoch, t) in [("first (with set-up)", &f), ("later", &l)] {
+        println!(
+            "| {label} | {epoch} | {:.2} | {:.2} | {:.2}x |",
+            t[0],
+            t[1],
+            t[0] / t[1]
+        );
+    }
 }
 
 /// Per-sample `backward` over 32 samples against one `backward_batch` of
@@ -538,11 +543,17 @@ where
             black_box(net.backward_batch(black_box(&*xs), &ds, &mut g2));
         },
     );
+    let forward_macs: usize = <N as mlp::Params>::LAYER_SHAPES.iter().map(|(o, i)| o * i).sum();
+    // A gradient: the forward pass, Wᵀδ for every layer but the first, δyᵀ;
+    // their rate against the core's peak is what bounds the gain.
+    let back_macs: usize = <N as mlp::Params>::LAYER_SHAPES[1..].iter().map(|(o, i)| o * i).sum();
+    let macs = 2 * forward_macs + back_macs;
     println!(
-        "| {label} | {:.1} | {:.1} | {:.2}x |",
+        "| {label} | {:.1} | {:.1} | {:.2}x | {macs} | {:.1} |",
         single / 32.0,
         batch / 32.0,
-        single / batch
+        single / batch,
+        macs as f64 * 32.0 / batch
     );
 }
 
