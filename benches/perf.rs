@@ -543,10 +543,16 @@ where
             black_box(net.backward_batch(black_box(&*xs), &ds, &mut g2));
         },
     );
-    let forward_macs: usize = <N as mlp::Params>::LAYER_SHAPES.iter().map(|(o, i)| o * i).sum();
+    let forward_macs: usize = <N as mlp::Params>::LAYER_SHAPES
+        .iter()
+        .map(|(o, i)| o * i)
+        .sum();
     // A gradient: the forward pass, Wᵀδ for every layer but the first, δyᵀ;
     // their rate against the core's peak is what bounds the gain.
-    let back_macs: usize = <N as mlp::Params>::LAYER_SHAPES[1..].iter().map(|(o, i)| o * i).sum();
+    let back_macs: usize = <N as mlp::Params>::LAYER_SHAPES[1..]
+        .iter()
+        .map(|(o, i)| o * i)
+        .sum();
     let macs = 2 * forward_macs + back_macs;
     println!(
         "| {label} | {:.1} | {:.1} | {:.2}x | {macs} | {:.1} |",
