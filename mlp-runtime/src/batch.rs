@@ -92,7 +92,7 @@ const TILE_UNITS: usize = 2;
 /// Σ_b δ[i][b]`: a layer's gradient summed over the batch (δ Yᵀ), each sum
 /// over the samples in sample order. The layer's input `y` comes
 /// sample-major (`y[b]` = sample b's inputs, as `xs` is), so a tile of
-/// [`TILE_UNITS`] units × [`TILE_INPUTS`] inputs keeps its sums in
+/// 2 units × 16 inputs (`TILE_UNITS` × `TILE_INPUTS`) keeps its sums in
 /// registers for the whole batch and reads and writes each gradient once.
 #[inline(always)]
 pub fn accumulate<T: Scalar, const I: usize, const O: usize, const B: usize>(

@@ -20,7 +20,7 @@
 //! behind `RwLock`s and `Mutex`es that the barrier keeps uncontended.
 
 use crate::train::{chunk_sum, combine, mean_scale, Data, Gather, CHUNK};
-use crate::{Params, Scalar, Trainable};
+use crate::{Scalar, Trainable};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use std::any::Any;
@@ -32,7 +32,7 @@ use std::sync::{Barrier, Mutex, PoisonError, RwLock};
 type Payload = Box<dyn Any + Send + 'static>;
 
 /// What the threads of one run share.
-pub(crate) struct Team<'d, N: Params, const IN: usize, const OUT: usize>
+pub(crate) struct Team<'d, N, const IN: usize, const OUT: usize>
 where
     N: Trainable<IN, OUT>,
 {
