@@ -357,22 +357,15 @@ fn integer_networks_against_tflm_int8() {
             r.tflm.rms(),
             agree(&r.tflm)
         );
-        println!(
-            "| | mlp i8 | {:.2e} | {:.2e} | {:.2e} | {:.1} | {} |",
-            r.i8.max,
-            r.i8.rms(),
-            r.bound8,
-            r.bound8 / r.i8.max,
-            agree(&r.i8)
-        );
-        println!(
-            "| | mlp i16 | {:.2e} | {:.2e} | {:.2e} | {:.1} | {} |",
-            r.i16.max,
-            r.i16.rms(),
-            r.bound16,
-            r.bound16 / r.i16.max,
-            agree(&r.i16)
-        );
+        for (scheme, e, bound) in [("i8", &r.i8, r.bound8), ("i16", &r.i16, r.bound16)] {
+            println!(
+                "| | mlp {scheme} | {:.2e} | {:.2e} | {bound:.2e} | {:.1} | {} |",
+                e.max,
+                e.rms(),
+                bound / e.max,
+                agree(e)
+            );
+        }
     }
     for r in &rows {
         // The targets of the integer networks issue.

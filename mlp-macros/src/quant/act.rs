@@ -189,28 +189,21 @@ impl Act {
 mod tests {
     use super::*;
 
+    /// Every element-wise activation with a continuous f, from the
+    /// language's own table (so a new activation is tested here too), the
+    /// parametric ones at several α.
     fn all() -> Vec<Act> {
+        use crate::model::ACTIVATIONS;
         use Activation as A;
-        let mut v: Vec<Act> = [
-            A::Softsign,
-            A::Sigmoid,
-            A::Tanh,
-            A::Relu,
-            A::Softplus,
-            A::Gaussian,
-            A::Gelu,
-            A::Silu,
-            A::Linear,
-        ]
-        .into_iter()
-        .map(|act| Act { act, alpha: 0.0 })
-        .collect();
-        for alpha in [0.01, 0.3, 1.0, 2.5] {
-            v.push(Act {
-                act: A::LeakyRelu,
-                alpha,
-            });
-            v.push(Act { act: A::Elu, alpha });
+        let mut v = Vec::new();
+        for row in ACTIVATIONS {
+            match (row.activation, row.param) {
+                (A::Step | A::Sign | A::Softmax, _) => {} // thresholds, whole-layer
+                (act, Some(_)) => {
+                    v.extend([0.01, 0.3, 1.0, 2.5].map(|alpha| Act { act, alpha }));
+                }
+                (act, None) => v.push(Act { act, alpha: 0.0 }),
+            }
         }
         v
     }
