@@ -106,6 +106,14 @@ fn race(
     (median(&mut tg), name, best)
 }
 
+/// Whether a workload runs: `only=TEXT` on the command line keeps those
+/// whose label contains TEXT.
+fn selected(label: &str) -> bool {
+    std::env::args()
+        .filter_map(|a| a.strip_prefix("only=").map(str::to_owned))
+        .all(|want| label.contains(&want))
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -183,62 +191,67 @@ macro_rules! variants {
 /// Runs forward and train_step of a generated network `$net` against every
 /// hand-written variant of `$hand_fwd` / `$hand_step` on the same weights.
 macro_rules! workload {
-    ($out:ident, $label:expr, $net:ident, $in:literal, $k:literal, $targets:expr, $hand_fwd:path, $hand_step:path, $reps:expr, $calls:expr) => {{
-        let mut rng = SmallRng::seed_from_u64(42);
-        let xs: Vec<[f32; $in]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
-        let ds: Vec<[f32; $k]> = (0..SAMPLES).map(|i| ($targets)(i, &mut rng)).collect();
-        let net: Box<$net> = mlp::boxed::new(&mut rng);
-        let (xs, ds) = (&xs, &ds);
-        // Every variant computes the same function (up to rounding).
-        let want = net.forward(&xs[0]);
-        for got in [
-            $hand_fwd(&*net.hand::<hand::Naive>(), &xs[0]),
-            $hand_fwd(&*net.hand::<hand::RowDot>(), &xs[0]),
-            $hand_fwd(&*net.hand::<hand::ColMajor>(), &xs[0]),
-            $hand_fwd(&*net.hand::<hand::Blocked>(), &xs[0]),
-        ] {
-            for (a, b) in got.iter().zip(&want) {
-                assert!(
-                    (a - b).abs() <= 1e-4 * (1.0 + b.abs()),
-                    "{}: {a} vs {b}",
-                    $label
-                );
+    ($out:ident, $label:expr, $net:ident, $in:literal, $k:literal, $targets:expr, $hand_fwd:path, $hand_step:path, $reps:expr, $calls:expr) => {
+        'workload: {
+            if !selected($label) {
+                break 'workload;
             }
+            let mut rng = SmallRng::seed_from_u64(42);
+            let xs: Vec<[f32; $in]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
+            let ds: Vec<[f32; $k]> = (0..SAMPLES).map(|i| ($targets)(i, &mut rng)).collect();
+            let net: Box<$net> = mlp::boxed::new(&mut rng);
+            let (xs, ds) = (&xs, &ds);
+            // Every variant computes the same function (up to rounding).
+            let want = net.forward(&xs[0]);
+            for got in [
+                $hand_fwd(&*net.hand::<hand::Naive>(), &xs[0]),
+                $hand_fwd(&*net.hand::<hand::RowDot>(), &xs[0]),
+                $hand_fwd(&*net.hand::<hand::ColMajor>(), &xs[0]),
+                $hand_fwd(&*net.hand::<hand::Blocked>(), &xs[0]),
+            ] {
+                for (a, b) in got.iter().zip(&want) {
+                    assert!(
+                        (a - b).abs() <= 1e-4 * (1.0 + b.abs()),
+                        "{}: {a} vs {b}",
+                        $label
+                    );
+                }
+            }
+            let gen_net = net.clone();
+            let generated: Body = Box::new(move |calls| {
+                for i in (0..calls).map(|c| c % SAMPLES) {
+                    black_box(gen_net.forward(black_box(&xs[i])));
+                }
+            });
+            let hands = variants!(net, |h, i| $hand_fwd(&*h, black_box(&xs[i])));
+            let (generated, winner, hand) = race($reps, $calls, generated, hands);
+            $out.push(Timing {
+                name: format!("{} forward", $label),
+                generated,
+                hand,
+                winner,
+            });
+            let mut gen_net = net.clone();
+            let generated: Body = Box::new(move |calls| {
+                for i in (0..calls).map(|c| c % SAMPLES) {
+                    black_box(gen_net.train_step(black_box(&xs[i]), &ds[i], 1e-3));
+                }
+            });
+            let hands = variants!(net, |h, i| $hand_step(
+                &mut *h,
+                black_box(&xs[i]),
+                &ds[i],
+                1e-3
+            ));
+            let (generated, winner, hand) = race($reps, $calls, generated, hands);
+            $out.push(Timing {
+                name: format!("{} train_step", $label),
+                generated,
+                hand,
+                winner,
+            });
         }
-        let gen_net = net.clone();
-        let generated: Body = Box::new(move |calls| {
-            for i in (0..calls).map(|c| c % SAMPLES) {
-                black_box(gen_net.forward(black_box(&xs[i])));
-            }
-        });
-        let hands = variants!(net, |h, i| $hand_fwd(&*h, black_box(&xs[i])));
-        let (generated, winner, hand) = race($reps, $calls, generated, hands);
-        $out.push(Timing {
-            name: format!("{} forward", $label),
-            generated,
-            hand,
-            winner,
-        });
-        let mut gen_net = net.clone();
-        let generated: Body = Box::new(move |calls| {
-            for i in (0..calls).map(|c| c % SAMPLES) {
-                black_box(gen_net.train_step(black_box(&xs[i]), &ds[i], 1e-3));
-            }
-        });
-        let hands = variants!(net, |h, i| $hand_step(
-            &mut *h,
-            black_box(&xs[i]),
-            &ds[i],
-            1e-3
-        ));
-        let (generated, winner, hand) = race($reps, $calls, generated, hands);
-        $out.push(Timing {
-            name: format!("{} train_step", $label),
-            generated,
-            hand,
-            winner,
-        });
-    }};
+    };
 }
 
 /// forward on 32 samples one by one, against one forward_batch of 32.

@@ -1,7 +1,9 @@
 //! The generated code is the code a person would write: for two small
 //! networks, a hand-written version with the same weights — the course
 //! notes' formulas as plain arithmetic, one line per unit — agrees with the
-//! generated one bit for bit on forward, backward and train_step.
+//! generated one bit for bit on forward, backward and train_step. (Sums of
+//! fewer than four terms are running sums; longer ones add in the order
+//! `mlp_runtime::linalg::dot` documents, as the twin writes them.)
 //!
 //! Transcendental functions come from the runtime in both (`f32` uses the
 //! crate's own exp polynomial, which `std` does not have); everything else
@@ -81,10 +83,10 @@ fn reg_by_hand(n: &Reg, x: [f64; 3], d: [f64; 2]) -> ([f64; 2], f64, Vec<f64>) {
     }
     let mut y2 = [0.0; 2];
     for k in 0..2 {
-        y2[k] = n.w2[k][0] * y1[0]
-            + n.w2[k][1] * y1[1]
-            + n.w2[k][2] * y1[2]
-            + n.w2[k][3] * y1[3]
+        // Four or more terms add in `linalg::dot`'s order: partial sums
+        // over j mod 4, combined (p0 + p2) + (p1 + p3).
+        y2[k] = ((n.w2[k][0] * y1[0] + n.w2[k][2] * y1[2])
+            + (n.w2[k][1] * y1[1] + n.w2[k][3] * y1[3]))
             + n.b2[k];
     }
     let (e0, e1) = (y2[0] - d[0], y2[1] - d[1]);

@@ -1,7 +1,8 @@
 //! `#[unroll(..)]` changes how code is written, not what it computes: the
 //! same network unrolled statement by statement and as loops gives
-//! bit-identical outputs, losses, gradients and steps (below 16 inputs per
-//! unit the looped dot product adds in the same order as the unrolled sum).
+//! bit-identical outputs, losses, gradients and steps: the unrolled dot
+//! product is written in the order the runtime's looped `linalg::dot` adds
+//! (four partial sums over j mod 4, then the tail), whatever the fan-in.
 
 mod common;
 
@@ -20,6 +21,11 @@ network! {
     #[unroll(never)]
     struct LoopedBce<input 3, dense 7 relu, dense 2 sigmoid, loss bce>;
     struct UnrolledBce<input 3, dense 7 relu, dense 2 sigmoid, loss bce>;
+    // Fan-ins 23 and 18: several chunks of four and a tail.
+    #[unroll(always)]
+    struct UnrolledWide<input 23, dense 18 tanh, dense 3 sigmoid, loss sse>;
+    #[unroll(never)]
+    struct LoopedWide<input 23, dense 18 tanh, dense 3 sigmoid, loss sse>;
 }
 
 fn copy<A: Params<Scalar = f64>, B: Params<Scalar = f64>>(from: &A) -> B {
@@ -61,6 +67,21 @@ fn looped_f32_bce_agrees() {
     for step in 0..20 {
         let x = [0.1 * step as f32, -0.5, 1.0];
         let d = [1.0, 0.0];
+        assert_eq!(a.train_step(&x, &d, 0.05), b.train_step(&x, &d, 0.05));
+    }
+    assert_eq!(a.params(), b.params());
+}
+
+#[test]
+fn wide_fan_ins_agree_exactly() {
+    let mut rng = common::rng(11);
+    let mut a = UnrolledWide::new(&mut rng);
+    let mut b = LoopedWide::zeroed();
+    b.params_mut().copy_from_slice(a.params());
+    for step in 0..20 {
+        let x: [f32; 23] = core::array::from_fn(|j| ((j * 7 + step) % 11) as f32 / 5.0 - 1.0);
+        let d = [1.0, 0.0, 0.5];
+        assert_eq!(a.forward(&x), b.forward(&x));
         assert_eq!(a.train_step(&x, &d, 0.05), b.train_step(&x, &d, 0.05));
     }
     assert_eq!(a.params(), b.params());

@@ -4,14 +4,17 @@
 //!
 //! A single running sum fixes the order of every addition, and without
 //! fast-math the compiler must keep it: one scalar add per element, each
-//! waiting for the last. The kernels here keep `PARTS` independent partial
-//! sums per row (element j goes to sum j mod `PARTS`) and combine them at
-//! the end as a tree of fresh values (`tree`): written as in-place pairwise
-//! halving of one array, the same combine makes LLVM keep the array in
-//! memory; as values, it stays in vector registers. `dense` computes several
-//! rows per pass over x (register blocking), so each load of x serves all of
-//! them. The results differ from the running sum only by rounding (all are
-//! sums of the same products, rounded in another order);
+//! waiting for the last. [`dot`] keeps four independent partial sums
+//! (element j goes to sum j mod 4, one SSE register of `f32`) and combines
+//! them as `(p0 + p2) + (p1 + p3)`, then adds the last `N mod 4` products.
+//! That order is the definition every target computes, bit for bit: on
+//! x86 [`dense`] runs it eight rows per pass in SSE registers (so each load
+//! of x serves eight rows) and combines four rows' partial sums at once with
+//! a 4x4 transpose; elsewhere (Cortex-M, RISC-V) it is one [`dot`] per unit.
+//! Four partial sums rather than more keep the combine cheap on short rows
+//! (fan-in 16 or 64), where it used to dominate; BENCHMARKS.md has the
+//! measurements. The results differ from the running sum only by rounding
+//! (all are sums of the same products, rounded in another order);
 //! `tests/perf_accuracy.rs` bounds the difference.
 //!
 //! The weights keep the contract's layout (row i = unit i); only the
@@ -19,163 +22,263 @@
 
 use crate::Scalar;
 
-/// Independent partial sums per row: one AVX-512 register of f32, two AVX2
-/// or four SSE registers.
-const PARTS: usize = 16;
+/// Independent partial sums per dot product.
+const PARTS: usize = 4;
 
-/// Rows of W computed together by [`dense`], each with `PARTS` accumulators:
-/// two rows (eight SSE registers) on the baseline x86-64 target, four with
-/// AVX2 or AVX-512. Chosen by measurement (BENCHMARKS.md), per target feature.
-const ROWS: usize = if cfg!(any(target_feature = "avx2", target_feature = "avx512f")) {
-    4
-} else {
-    2
-};
-
-/// Rows whose partial sums [`dense`] keeps before combining them: combining
-/// in a separate loop over a small buffer keeps LLVM from vectorising the
-/// accumulation across rows (strided loads) instead of along them.
-const GROUP: usize = 16;
-const _: () = assert!(GROUP.is_multiple_of(ROWS));
-
-/// Whether the target has vector registers the blocking is for (x86 and
-/// AArch64); elsewhere (Cortex-M, RV32) `dense` is one `dot` per unit.
-const VECTOR_UNIT: bool = cfg!(any(
-    target_arch = "x86",
-    target_arch = "x86_64",
-    target_arch = "aarch64"
-));
-
-/// Σ of 16 partial sums as a tree of fresh values: 8 + 4 + 2 + 1 additions,
-/// each level one vector add of the two halves of the last.
+/// `(p0 + p2) + (p1 + p3)`: the combine every kernel here uses.
 #[inline(always)]
-fn tree<T: Scalar>(a: &[T; PARTS]) -> T {
-    let a: [T; 8] = core::array::from_fn(|l| a[l] + a[l + 8]);
-    let a: [T; 4] = core::array::from_fn(|l| a[l] + a[l + 4]);
-    let a: [T; 2] = core::array::from_fn(|l| a[l] + a[l + 2]);
-    a[0] + a[1]
+fn combine<T: Scalar>(p: [T; PARTS]) -> T {
+    (p[0] + p[2]) + (p[1] + p[3])
 }
 
-/// Σ_j a_j·b_j with `PARTS` partial sums combined as a tree, then the tail
-/// (the last `N mod PARTS` products, as a running sum).
+/// Σ_j a_j·b_j in the order every kernel here (and the macro's unrolled
+/// code) uses: partial sum l is the running sum of the products j ≡ l
+/// (mod 4), starting from the first of them; the four are combined as
+/// `(p0 + p2) + (p1 + p3)`; the last `N mod 4` products are then added one
+/// after another. Below four terms it is the running sum `a0·b0 + a1·b1 +
+/// ...`. No sum starts from a zero, so signed zeros come out as the terms
+/// say.
 #[inline(always)]
 pub fn dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
-    let a_chunks = a.as_chunks::<PARTS>().0;
-    let b_chunks = b.as_chunks::<PARTS>().0;
-    let mut acc = [T::ZERO; PARTS];
-    for (ca, cb) in a_chunks.iter().zip(b_chunks) {
-        for l in 0..PARTS {
-            acc[l] += ca[l] * cb[l];
-        }
-    }
-    tree(&acc) + tail(a, b)
-}
-
-/// `R` rows' partial sums against one x, sharing each chunk of x loaded.
-#[inline(always)]
-fn partial_rows<T: Scalar, const N: usize, const R: usize>(
-    w: &[[T; N]; R],
-    x: &[T; N],
-) -> [[T; PARTS]; R] {
-    let x_chunks = x.as_chunks::<PARTS>().0;
-    let w_chunks: [&[[T; PARTS]]; R] = core::array::from_fn(|r| w[r].as_chunks::<PARTS>().0);
-    let mut acc = [[T::ZERO; PARTS]; R];
-    for (c, xc) in x_chunks.iter().enumerate() {
-        for r in 0..R {
-            let wc = &w_chunks[r][c];
-            for l in 0..PARTS {
-                acc[r][l] += wc[l] * xc[l];
+    let (a_chunks, a_rest) = a.as_chunks::<PARTS>();
+    let (b_chunks, b_rest) = b.as_chunks::<PARTS>();
+    let mut s = match (a_chunks.split_first(), b_chunks.split_first()) {
+        (Some((a0, a_more)), Some((b0, b_more))) => {
+            let mut p: [T; PARTS] = core::array::from_fn(|l| a0[l] * b0[l]);
+            for (ca, cb) in a_more.iter().zip(b_more) {
+                for l in 0..PARTS {
+                    p[l] += ca[l] * cb[l];
+                }
             }
+            combine(p)
         }
+        _ => match (a_rest.first(), b_rest.first()) {
+            (Some(&a0), Some(&b0)) => a0 * b0,
+            _ => return T::ZERO,
+        },
+    };
+    let first = usize::from(a_chunks.is_empty());
+    for (&a_j, &b_j) in a_rest.iter().zip(b_rest).skip(first) {
+        s += a_j * b_j;
     }
-    acc
+    s
 }
 
-/// The tail of unit i's sum: the last `N mod PARTS` products, a running sum.
-#[inline(always)]
-fn tail<T: Scalar, const N: usize>(w: &[T; N], x: &[T; N]) -> T {
-    let done = N - N % PARTS;
-    let mut tail = T::ZERO;
-    for (&w_j, &x_j) in w[done..].iter().zip(&x[done..]) {
-        tail += w_j * x_j;
-    }
-    tail
-}
-
-/// One level of [`tree`] for two vectors at once: `a` and `b` each hold
-/// `PARTS / m` rows of `m` partial sums; the result holds all of those rows
-/// with `m / 2` sums each (row r's sum p is its sums p and p + m/2 added,
-/// as in `tree`). In vector terms: two shuffles and one add.
-#[inline(always)]
-fn fold<T: Scalar>(a: &[T; PARTS], b: &[T; PARTS], m: usize) -> [T; PARTS] {
-    let rows = PARTS / m;
-    core::array::from_fn(|lane| {
-        let (row, p) = (lane / (m / 2), lane % (m / 2));
-        let src = if row < rows { a } else { b };
-        let at = (row % rows) * m + p;
-        src[at] + src[at + m / 2]
-    })
-}
-
-/// [`tree`] of each of `GROUP` rows, all rows at once (a transposing
-/// reduction: 15 folds for 16 rows instead of 16 separate trees). Each
-/// row's additions are exactly `tree`'s, in the same order.
-#[inline(always)]
-fn tree_rows<T: Scalar>(part: &[[T; PARTS]; GROUP]) -> [T; GROUP] {
-    let v: [[T; PARTS]; 8] = core::array::from_fn(|i| fold(&part[2 * i], &part[2 * i + 1], 16));
-    let v: [[T; PARTS]; 4] = core::array::from_fn(|i| fold(&v[2 * i], &v[2 * i + 1], 8));
-    let v: [[T; PARTS]; 2] = core::array::from_fn(|i| fold(&v[2 * i], &v[2 * i + 1], 4));
-    fold(&v[0], &v[1], 2)
-}
-
-/// Whether [`dense`] combines a group's partial sums with [`tree_rows`]:
-/// measured faster on SSE (16-64 and 64-64 layers 1.3-1.9x); with AVX-512
-/// LLVM turns it into gathers and scatters, so there each row is combined
-/// on its own.
-const TRANSPOSING_REDUCTION: bool = !cfg!(target_feature = "avx512f");
-
-/// `W x + b` for a row-major W (`w[i]` = unit i's weights): `ROWS` rows per
-/// pass over x, partial sums kept for `GROUP` rows and then combined. Each
-/// unit's value is exactly `dot(&w[i], x) + b[i]`.
+/// `W x + b` for a row-major W (`w[i]` = unit i's weights). Each unit's
+/// value is exactly `dot(&w[i], x) + b[i]`, on every target; on x86 the
+/// rows are computed eight at a time in vector registers.
 #[inline(always)]
 pub fn dense<T: Scalar, const I: usize, const O: usize>(
     w: &[[T; I]; O],
     b: &[T; O],
     x: &[T; I],
 ) -> [T; O] {
+    T::dense(w, b, x)
+}
+
+/// [`dense`] as one [`dot`] per unit: the definition, and the kernel on
+/// targets without one of their own.
+#[inline(always)]
+pub(crate) fn dense_by_dot<T: Scalar, const I: usize, const O: usize>(
+    w: &[[T; I]; O],
+    b: &[T; O],
+    x: &[T; I],
+) -> [T; O] {
     let mut h = *b;
-    if !VECTOR_UNIT {
-        // Microcontrollers: no vectors to fill, so no group buffer on the
-        // stack (1 KB in f32); the same sums, in the same order.
-        for (h_i, w_i) in h.iter_mut().zip(w) {
-            *h_i = dot(w_i, x) + *h_i;
-        }
-        return h;
-    }
-    let (w_groups, w_rest) = w.as_chunks::<GROUP>();
-    let (h_groups, h_rest) = h.as_chunks_mut::<GROUP>();
-    for (hg, wg) in h_groups.iter_mut().zip(w_groups) {
-        let mut part = [[T::ZERO; PARTS]; GROUP];
-        let (p_blocks, _) = part.as_chunks_mut::<ROWS>();
-        let (w_blocks, _) = wg.as_chunks::<ROWS>();
-        for (pb, wb) in p_blocks.iter_mut().zip(w_blocks) {
-            *pb = partial_rows(wb, x);
-        }
-        if TRANSPOSING_REDUCTION {
-            let sums = tree_rows(&part);
-            for ((h_i, s), w_i) in hg.iter_mut().zip(sums).zip(wg) {
-                *h_i = s + tail(w_i, x) + *h_i;
-            }
-        } else {
-            for ((h_i, p), w_i) in hg.iter_mut().zip(&part).zip(wg) {
-                *h_i = tree(p) + tail(w_i, x) + *h_i;
-            }
-        }
-    }
-    for (h_i, w_i) in h_rest.iter_mut().zip(w_rest) {
+    for (h_i, w_i) in h.iter_mut().zip(w) {
         *h_i = dot(w_i, x) + *h_i;
     }
     h
+}
+
+/// The x86 kernels: [`dense`]'s sums in SSE registers.
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+))]
+pub(crate) mod x86 {
+    use super::{dense_by_dot, dot, PARTS};
+    #[cfg(target_arch = "x86")]
+    use core::arch::x86::*;
+    #[cfg(target_arch = "x86_64")]
+    use core::arch::x86_64::*;
+
+    /// Rows of W per pass in [`dense_f32`]: eight accumulators (one per
+    /// row), the x chunk and the products fit x86-64's 16 vector registers.
+    const ROWS_F32: usize = 8;
+    /// Rows per pass in [`dense_f64`]: two accumulators per row.
+    const ROWS_F64: usize = 4;
+
+    /// [`super::dense`] for `f32`.
+    #[inline(always)]
+    pub fn dense_f32<const I: usize, const O: usize>(
+        w: &[[f32; I]; O],
+        b: &[f32; O],
+        x: &[f32; I],
+    ) -> [f32; O] {
+        // SAFETY: `dense_f32_sse` is safe code that only requires SSE, and
+        // this module is compiled only where `target_feature = "sse2"` (and
+        // so SSE) is enabled for the whole build: the x86-64 baseline.
+        unsafe { dense_f32_sse(w, b, x) }
+    }
+
+    /// [`super::dense`] for `f64`.
+    #[inline(always)]
+    pub fn dense_f64<const I: usize, const O: usize>(
+        w: &[[f64; I]; O],
+        b: &[f64; O],
+        x: &[f64; I],
+    ) -> [f64; O] {
+        // SAFETY: as in `dense_f32`: SSE2 is enabled for the whole build.
+        unsafe { dense_f64_sse2(w, b, x) }
+    }
+
+    /// Four lanes from a chunk (one unaligned load once compiled).
+    #[inline]
+    #[target_feature(enable = "sse")]
+    fn load4(c: &[f32; 4]) -> __m128 {
+        _mm_set_ps(c[3], c[2], c[1], c[0])
+    }
+
+    /// Two lanes from a chunk.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn load2(c: &[f64]) -> __m128d {
+        _mm_set_pd(c[1], c[0])
+    }
+
+    /// Four rows' partial sums in, their four unit values out: row r's
+    /// `(p0 + p2) + (p1 + p3)` (a 4x4 transpose folded into the adds), then
+    /// its tail products one by one and its bias, as `dot` and
+    /// `dense_by_dot` add them.
+    #[inline]
+    #[target_feature(enable = "sse")]
+    fn finish4<const I: usize>(acc: &[__m128; 4], rows: &[[f32; I]], x: &[f32; I], h: &mut [f32]) {
+        let s01 = _mm_add_ps(
+            _mm_unpacklo_ps(acc[0], acc[1]),
+            _mm_unpackhi_ps(acc[0], acc[1]),
+        );
+        let s23 = _mm_add_ps(
+            _mm_unpacklo_ps(acc[2], acc[3]),
+            _mm_unpackhi_ps(acc[2], acc[3]),
+        );
+        // Lanes r: (p0 + p2) of row r, and (p1 + p3) of row r.
+        let mut s = _mm_add_ps(_mm_movelh_ps(s01, s23), _mm_movehl_ps(s23, s01));
+        for j in I - I % PARTS..I {
+            let t: [f32; 4] = core::array::from_fn(|r| rows[r][j] * x[j]);
+            s = _mm_add_ps(s, load4(&t));
+        }
+        let bias: &[f32; 4] = h[..4].try_into().expect("four units");
+        let v = _mm_add_ps(s, load4(bias));
+        h[0] = _mm_cvtss_f32(v);
+        h[1] = _mm_cvtss_f32(_mm_shuffle_ps::<0b01>(v, v));
+        h[2] = _mm_cvtss_f32(_mm_shuffle_ps::<0b10>(v, v));
+        h[3] = _mm_cvtss_f32(_mm_shuffle_ps::<0b11>(v, v));
+    }
+
+    /// `R` rows' four partial sums each, every chunk of x loaded once for
+    /// all of them.
+    #[inline]
+    #[target_feature(enable = "sse")]
+    fn partial_rows<const I: usize, const R: usize>(
+        rows: &[[f32; I]; R],
+        x: &[f32; I],
+    ) -> [__m128; R] {
+        let x_chunks = x.as_chunks::<4>().0;
+        let chunk = |r: usize, c: usize| load4(&rows[r].as_chunks::<4>().0[c]);
+        let x0 = load4(&x_chunks[0]);
+        let mut acc: [__m128; R] = core::array::from_fn(|r| _mm_mul_ps(chunk(r, 0), x0));
+        for (c, xc) in x_chunks.iter().enumerate().skip(1) {
+            let xv = load4(xc);
+            for (r, a) in acc.iter_mut().enumerate() {
+                *a = _mm_add_ps(*a, _mm_mul_ps(chunk(r, c), xv));
+            }
+        }
+        acc
+    }
+
+    #[inline]
+    #[target_feature(enable = "sse")]
+    fn dense_f32_sse<const I: usize, const O: usize>(
+        w: &[[f32; I]; O],
+        b: &[f32; O],
+        x: &[f32; I],
+    ) -> [f32; O] {
+        if I < PARTS {
+            // No chunk to vectorise: running sums.
+            return dense_by_dot(w, b, x);
+        }
+        let mut h = *b;
+        let (w_blocks, w_rest) = w.as_chunks::<ROWS_F32>();
+        let (h_blocks, h_rest) = h.as_chunks_mut::<ROWS_F32>();
+        for (hb, wb) in h_blocks.iter_mut().zip(w_blocks) {
+            let acc = partial_rows(wb, x);
+            for q in 0..ROWS_F32 / 4 {
+                let quad: &[__m128; 4] = acc[4 * q..4 * q + 4].try_into().expect("four rows");
+                finish4(quad, &wb[4 * q..4 * q + 4], x, &mut hb[4 * q..4 * q + 4]);
+            }
+        }
+        let (w_quads, w_last) = w_rest.as_chunks::<4>();
+        let (h_quads, h_last) = h_rest.as_chunks_mut::<4>();
+        for (hq, wq) in h_quads.iter_mut().zip(w_quads) {
+            finish4(&partial_rows(wq, x), wq, x, hq);
+        }
+        for (h_i, w_i) in h_last.iter_mut().zip(w_last) {
+            *h_i += dot(w_i, x);
+        }
+        h
+    }
+
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn dense_f64_sse2<const I: usize, const O: usize>(
+        w: &[[f64; I]; O],
+        b: &[f64; O],
+        x: &[f64; I],
+    ) -> [f64; O] {
+        if I < PARTS {
+            return dense_by_dot(w, b, x);
+        }
+        let mut h = *b;
+        let x_chunks = x.as_chunks::<4>().0;
+        let (w_blocks, w_rest) = w.as_chunks::<ROWS_F64>();
+        let (h_blocks, h_rest) = h.as_chunks_mut::<ROWS_F64>();
+        for (hb, wb) in h_blocks.iter_mut().zip(w_blocks) {
+            // Row r's partial sums 0 and 1 in lo[r], 2 and 3 in hi[r],
+            // starting from the first chunk's products.
+            let first = |r: usize, half: usize| {
+                let wc = &wb[r].as_chunks::<4>().0[0];
+                _mm_mul_pd(load2(&wc[2 * half..]), load2(&x_chunks[0][2 * half..]))
+            };
+            let mut lo: [__m128d; ROWS_F64] = core::array::from_fn(|r| first(r, 0));
+            let mut hi: [__m128d; ROWS_F64] = core::array::from_fn(|r| first(r, 1));
+            for (c, xc) in x_chunks.iter().enumerate().skip(1) {
+                let (x_lo, x_hi) = (load2(&xc[..2]), load2(&xc[2..]));
+                for r in 0..ROWS_F64 {
+                    let wc = &wb[r].as_chunks::<4>().0[c];
+                    lo[r] = _mm_add_pd(lo[r], _mm_mul_pd(load2(&wc[..2]), x_lo));
+                    hi[r] = _mm_add_pd(hi[r], _mm_mul_pd(load2(&wc[2..]), x_hi));
+                }
+            }
+            for pair in 0..ROWS_F64 / 2 {
+                let (r0, r1) = (2 * pair, 2 * pair + 1);
+                // [p0 + p2, p1 + p3] for each row, then the two rows' halves.
+                let v0 = _mm_add_pd(lo[r0], hi[r0]);
+                let v1 = _mm_add_pd(lo[r1], hi[r1]);
+                let mut s = _mm_add_pd(_mm_unpacklo_pd(v0, v1), _mm_unpackhi_pd(v0, v1));
+                for j in I - I % PARTS..I {
+                    s = _mm_add_pd(s, _mm_set_pd(wb[r1][j] * x[j], wb[r0][j] * x[j]));
+                }
+                let v = _mm_add_pd(s, load2(&hb[r0..]));
+                hb[r0] = _mm_cvtsd_f64(v);
+                hb[r1] = _mm_cvtsd_f64(_mm_unpackhi_pd(v, v));
+            }
+        }
+        for (h_i, w_i) in h_rest.iter_mut().zip(w_rest) {
+            *h_i += dot(w_i, x);
+        }
+        h
+    }
 }
 
 /// `(Wᵀ δ)_i = Σ_k w_ki δ_k`, in k order for every i (the running sum's
@@ -205,7 +308,8 @@ pub fn back<T: Scalar, const I: usize, const O: usize>(w: &[[T; I]; O], delta: &
 
 #[cfg(test)]
 mod tests {
-    use super::{back, dense, dot};
+    use super::{back, dense, dense_by_dot, dot};
+    use crate::Scalar;
 
     #[test]
     fn equals_the_exact_sum_on_integers() {
@@ -240,35 +344,68 @@ mod tests {
         }
     }
 
-    /// Each unit of `dense` is `dot(w_i, x) + b_i` bit for bit, whatever the
-    /// combine (per-row tree or the transposing one) and the block.
-    fn dense_is_dot<const I: usize, const O: usize>() {
+    /// Each unit of `dense` is `dot(w_i, x) + b_i` bit for bit (the
+    /// target's kernel against the definition), for shapes with full
+    /// 8-row blocks, a 4-row block, single rows left over, and fan-ins that
+    /// leave a tail.
+    fn dense_is_dot<T: Scalar, const I: usize, const O: usize>() {
         let mut state = 0x9e37_79b9_u32;
         let mut next = || {
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
-            state as f32 / u32::MAX as f32 - 0.5
+            T::from_f64(f64::from(state) / f64::from(u32::MAX) - 0.5)
         };
-        let w: [[f32; I]; O] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
-        let x: [f32; I] = core::array::from_fn(|_| next());
-        let b: [f32; O] = core::array::from_fn(|_| next());
+        let w: [[T; I]; O] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
+        let x: [T; I] = core::array::from_fn(|_| next());
+        let b: [T; O] = core::array::from_fn(|_| next());
         let h = dense(&w, &b, &x);
+        let want = dense_by_dot(&w, &b, &x);
         for i in 0..O {
             assert_eq!(
-                h[i].to_bits(),
-                (dot(&w[i], &x) + b[i]).to_bits(),
-                "unit {i} of {O}x{I}"
+                h[i].to_f64().to_bits(),
+                want[i].to_f64().to_bits(),
+                "unit {i} of {O}x{I} {}",
+                T::NAME
+            );
+            assert_eq!(
+                h[i].to_f64().to_bits(),
+                (dot(&w[i], &x) + b[i]).to_f64().to_bits()
             );
         }
     }
 
     #[test]
     fn dense_equals_dot_per_unit() {
-        dense_is_dot::<16, 64>();
-        dense_is_dot::<64, 37>();
-        dense_is_dot::<100, 33>();
-        dense_is_dot::<3, 17>();
+        dense_is_dot::<f32, 16, 64>();
+        dense_is_dot::<f32, 64, 37>();
+        dense_is_dot::<f32, 100, 33>();
+        dense_is_dot::<f32, 101, 15>();
+        dense_is_dot::<f32, 3, 17>();
+        dense_is_dot::<f32, 1, 3>();
+        dense_is_dot::<f64, 16, 64>();
+        dense_is_dot::<f64, 37, 7>();
+        dense_is_dot::<f64, 2, 5>();
+    }
+
+    /// The combine is the documented `(p0 + p2) + (p1 + p3)`, then the
+    /// tail: values chosen so that any other order rounds differently.
+    #[test]
+    fn dot_adds_in_the_documented_order() {
+        let big = 2f32.powi(24);
+        // Partial sums p0 = 2^24, p1 = 1, p2 = -2^24, p3 = 1; tail 1.
+        let a = [big, 1.0, -big, 1.0, 1.0];
+        let b = [1.0f32; 5];
+        // (2^24 + -2^24) + (1 + 1) = 2, + 1 = 3. Left to right it would be
+        // ((2^24 + 1) - 2^24) + 1 + 1 = 2 (2^24 + 1 rounds to 2^24).
+        assert_eq!(dot(&a, &b), 3.0);
+        let w = [a; 9];
+        assert_eq!(dense(&w, &[0.5; 9], &b), [3.5; 9]);
+        // Sums start from the first product, not from +0.
+        assert!(dot(&[-0.0f32], &[1.0]).is_sign_negative());
+        assert!(dot(&[-0.0f64; 6], &[1.0; 6]).is_sign_negative());
+        let h = dense(&[[-0.0f32; 8]; 12], &[-0.0; 12], &[1.0; 8]);
+        assert!(h.iter().all(|v| v.is_sign_negative()));
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub trait Scalar:
 
 /// What only the runtime calls: implemented next to `Scalar`, and
 /// unnameable outside the crate, which also seals `Scalar`.
-pub trait Sealed {
+pub trait Sealed: Sized {
     /// e^x for a value computed on its own (layers too narrow to fill a
     /// vector), where the dependency chain of one call is what costs: for
     /// `f32` with the `std` feature, the platform's `expf` (glibc's
@@ -87,11 +87,26 @@ pub trait Sealed {
     fn write_le(self, out: &mut [u8]);
     /// Reads a value written by `write_le` from `bytes` (its size in bytes).
     fn read_le(bytes: &[u8]) -> Self;
+    /// `W x + b` in [`crate::linalg::dense`]'s order, by this type's kernel
+    /// for the target.
+    fn dense<const I: usize, const O: usize>(
+        w: &[[Self; I]; O],
+        b: &[Self; O],
+        x: &[Self; I],
+    ) -> [Self; O];
 }
 
 macro_rules! impl_scalar {
-    ($t:ty, $name:literal, $exp:path, $exp_narrow:path, $ln:path, $ln_1p:path, $tanh:path, $sqrt:path, $exp_m1:path, $erf:path) => {
+    ($t:ty, $name:literal, $exp:path, $exp_narrow:path, $ln:path, $ln_1p:path, $tanh:path, $sqrt:path, $exp_m1:path, $erf:path, $dense:path) => {
         impl Sealed for $t {
+            #[inline(always)]
+            fn dense<const I: usize, const O: usize>(
+                w: &[[Self; I]; O],
+                b: &[Self; O],
+                x: &[Self; I],
+            ) -> [Self; O] {
+                $dense(w, b, x)
+            }
             #[inline(always)]
             fn exp_narrow(self) -> Self {
                 $exp_narrow(self)
@@ -182,7 +197,8 @@ impl_scalar!(
     crate::fastmath::tanh,
     libm::sqrtf,
     libm::expm1f,
-    libm::erff
+    libm::erff,
+    dense_f32
 );
 impl_scalar!(
     f64,
@@ -194,8 +210,22 @@ impl_scalar!(
     libm::tanh,
     libm::sqrt,
     libm::expm1,
-    libm::erf
+    libm::erf,
+    dense_f64
 );
+
+// Each type's `dense` kernel: SSE on x86, one dot product per unit elsewhere
+// (the same sums in the same order; see `linalg`).
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+))]
+use crate::linalg::x86::{dense_f32, dense_f64};
+#[cfg(not(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+)))]
+use crate::linalg::{dense_by_dot as dense_f32, dense_by_dot as dense_f64};
 
 #[cfg(feature = "std")]
 #[inline(always)]

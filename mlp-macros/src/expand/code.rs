@@ -95,6 +95,30 @@ pub fn sum(n: usize, unrolled: bool, f: impl Fn(&TokenStream) -> TokenStream) ->
     }
 }
 
+/// Σ_j t_j for `n ≥ 1` terms, unrolled in the runtime's `linalg::dot`
+/// order, so unrolled and looped layers compute the same bits: four
+/// running partial sums over j mod 4, combined `(p0 + p2) + (p1 + p3)`,
+/// then the last `n mod 4` terms one by one (below four terms, the running
+/// sum).
+pub fn dot_sum(n: usize, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStream {
+    let t = |j: usize| f(&lit(j));
+    let chunks = n / 4;
+    let (head, from) = if chunks == 0 {
+        (t(0), 1)
+    } else {
+        let p: Vec<TokenStream> = (0..4)
+            .map(|l| {
+                let terms = (0..chunks).map(|c| t(4 * c + l));
+                quote!((#(#terms)+*))
+            })
+            .collect();
+        let (p0, p1, p2, p3) = (&p[0], &p[1], &p[2], &p[3]);
+        (quote!(((#p0 + #p2) + (#p1 + #p3))), 4 * chunks)
+    };
+    let rest = (from..n).map(t);
+    quote!(#head #(+ #rest)*)
+}
+
 /// One statement per (i, j) of an `rows x cols` matrix, or a double loop.
 pub fn for_each_ij(
     rows: usize,

@@ -1,7 +1,7 @@
 //! The forward pass: for each layer l, h^l = W^l y^(l-1) + b^l and
 //! y^l = f_l(h^l), as arrays `h{l}` and `y{l}` with `y0` being `x`.
 
-use super::code::{activation_value, array, input_of, lit, name, sum};
+use super::code::{activation_value, array, dot_sum, input_of, lit, name};
 use crate::model::{Layer, Network};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -44,7 +44,7 @@ fn pre_activation(net: &Network, layer: &Layer) -> TokenStream {
     }
     let fan_in = net.width_before(l);
     array(layer.width.value, true, |i| {
-        let dot = sum(fan_in, true, |j| quote!(self.#w[#i][#j] * #input[#j]));
+        let dot = dot_sum(fan_in, |j| quote!(self.#w[#i][#j] * #input[#j]));
         quote!(#dot + self.#b[#i])
     })
 }
@@ -67,8 +67,16 @@ pub fn batch_layers_only(net: &Network) -> TokenStream {
         let (w, b) = (name("w", l), name("b", l));
         let (prev, h, y) = (name("y", l - 1), name("h", l), name("y", l));
         let f = activation_value(layer);
+        // Unrolled layers sum in `linalg::dot`'s order, so their batch form
+        // does too (bit-identical to `forward`); wide layers keep the faster
+        // running sum over the batch.
+        let dense = if net.unrolled(l) {
+            quote!(dense_dot)
+        } else {
+            quote!(dense)
+        };
         quote! {
-            let #h = ::mlp::__private::batch::dense(&self.#w, &self.#b, &#prev);
+            let #h = ::mlp::__private::batch::#dense(&self.#w, &self.#b, &#prev);
             let #y = ::mlp::__private::Activation::batch(#f, &#h);
         }
     });

@@ -138,8 +138,10 @@ fn inherent_impl(
 
             /// The outputs for a fixed batch of `B` inputs. Computed across the
             /// batch (vectorised over samples), so it has several times the
-            /// throughput of `forward` per sample; results equal `forward`'s
-            /// up to rounding in layers wider than the unrolling threshold.
+            /// throughput of `forward` per sample. Layers the macro unrolls add
+            /// their sums in `forward`'s order, so their results are identical;
+            /// wider layers add over j in another order, so results there
+            /// equal `forward`'s up to rounding.
             #[inline]
             #[must_use]
             pub fn forward_batch<const B: usize>(&self, xs: &[[#ty; #inputs]; B]) -> [[#ty; #outputs]; B] {
