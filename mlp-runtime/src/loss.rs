@@ -59,7 +59,12 @@ pub fn bce_logits<T: Scalar, const K: usize>(h: &[T; K], d: &[T; K]) -> T {
         // part is subtracted first, so a confident right answer (h = 500,
         // d = 1) gives ln(1 + e^−500) ≈ e^−500 rather than
         // (500 + e^−500) − 500 = 0.
-        s += (hk.max(T::ZERO) - dk * hk) + (-hk.abs()).exp().ln_1p();
+        let softplus_rest = if K < 4 {
+            (-hk.abs()).exp_narrow().ln_1p_narrow()
+        } else {
+            (-hk.abs()).exp().ln_1p()
+        };
+        s += (hk.max(T::ZERO) - dk * hk) + softplus_rest;
     }
     s
 }

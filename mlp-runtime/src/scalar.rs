@@ -79,6 +79,10 @@ pub trait Sealed: Sized {
     /// polynomial); otherwise the same as [`Scalar::exp`]. Both are within
     /// 1e-6 relative.
     fn exp_narrow(self) -> Self;
+    /// ln(1 + x) for a value computed on its own, as `exp_narrow` is e^x:
+    /// for `f32` with `std`, the platform's `log1pf`; otherwise the same as
+    /// [`Scalar::ln_1p`].
+    fn ln_1p_narrow(self) -> Self;
     /// e^x − 1, accurate for small x (elu).
     fn exp_m1(self) -> Self;
     /// The error function (gelu).
@@ -97,7 +101,7 @@ pub trait Sealed: Sized {
 }
 
 macro_rules! impl_scalar {
-    ($t:ty, $name:literal, $exp:path, $exp_narrow:path, $ln:path, $ln_1p:path, $tanh:path, $sqrt:path, $exp_m1:path, $erf:path, $dense:path) => {
+    ($t:ty, $name:literal, $exp:path, $exp_narrow:path, $ln_1p_narrow:path, $ln:path, $ln_1p:path, $tanh:path, $sqrt:path, $exp_m1:path, $erf:path, $dense:path) => {
         impl Sealed for $t {
             #[inline(always)]
             fn dense<const I: usize, const O: usize>(
@@ -110,6 +114,10 @@ macro_rules! impl_scalar {
             #[inline(always)]
             fn exp_narrow(self) -> Self {
                 $exp_narrow(self)
+            }
+            #[inline(always)]
+            fn ln_1p_narrow(self) -> Self {
+                $ln_1p_narrow(self)
             }
             #[inline]
             fn exp_m1(self) -> Self {
@@ -192,6 +200,7 @@ impl_scalar!(
     "f32",
     crate::fastmath::exp,
     exp_narrow_f32,
+    ln_1p_narrow_f32,
     libm::logf,
     crate::fastmath::ln_1p,
     crate::fastmath::tanh,
@@ -205,6 +214,7 @@ impl_scalar!(
     "f64",
     libm::exp,
     libm::exp,
+    libm::log1p,
     libm::log,
     libm::log1p,
     libm::tanh,
@@ -237,6 +247,18 @@ fn exp_narrow_f32(x: f32) -> f32 {
 #[inline(always)]
 fn exp_narrow_f32(x: f32) -> f32 {
     crate::fastmath::exp(x)
+}
+
+#[cfg(feature = "std")]
+#[inline(always)]
+fn ln_1p_narrow_f32(x: f32) -> f32 {
+    x.ln_1p()
+}
+
+#[cfg(not(feature = "std"))]
+#[inline(always)]
+fn ln_1p_narrow_f32(x: f32) -> f32 {
+    crate::fastmath::ln_1p(x)
 }
 
 #[cfg(test)]
