@@ -13,6 +13,8 @@
 //!   pass is an axpy per input over all outputs, and Wᵀδ a dot per input.
 //! - `Blocked`: row-major W, four rows per pass, so each load of x serves
 //!   four dot products; Wᵀδ four rows per pass; the update fused per row.
+//! - `Blocked8x4`: the same with eight rows per pass and four partial sums
+//!   per row (the generated kernel's shape, written plainly).
 //!
 //! Naive on layers of 16 or fewer units is also the fully unrolled form:
 //! rustc unrolls const-bound loops that short completely. Nothing uses
@@ -247,17 +249,22 @@ impl Variant for ColMajor {
     }
 }
 
-/// Row-major, four rows per pass.
-pub struct Blocked;
+/// Row-major, `ROWS` rows per pass with `PARTS` partial sums each: four
+/// rows of eight (`Blocked`) or eight rows of four (`Blocked8x4`, the
+/// shape of the generated SSE kernel, in plain Rust).
+pub struct BlockedBy<const ROWS: usize, const PARTS: usize>;
 
-/// Rows handled together by `Blocked`.
-const ROWS: usize = 4;
-/// Partial sums per row in `Blocked`'s dot products.
-const PARTS: usize = 8;
+/// Four rows per pass, eight partial sums per row.
+pub type Blocked = BlockedBy<4, 8>;
+/// Eight rows per pass, four partial sums per row.
+pub type Blocked8x4 = BlockedBy<8, 4>;
 
-/// Four dot products against one x, sharing each load of x.
+/// `ROWS` dot products against one x, sharing each load of x.
 #[inline(always)]
-fn dot4<const I: usize>(w: &[[f32; I]], x: &[f32; I]) -> [f32; ROWS] {
+fn dot_rows<const I: usize, const ROWS: usize, const PARTS: usize>(
+    w: &[[f32; I]],
+    x: &[f32; I],
+) -> [f32; ROWS] {
     let mut acc = [[0.0f32; PARTS]; ROWS];
     let (xc, xr) = x.as_chunks::<PARTS>();
     for (c, xs) in xc.iter().enumerate() {
@@ -278,8 +285,8 @@ fn dot4<const I: usize>(w: &[[f32; I]], x: &[f32; I]) -> [f32; ROWS] {
     })
 }
 
-impl Variant for Blocked {
-    const NAME: &'static str = "blocked";
+impl<const ROWS: usize, const PARTS: usize> Variant for BlockedBy<ROWS, PARTS> {
+    const NAME: &'static str = if ROWS == 4 { "blocked" } else { "blocked 8x4" };
     type W<const I: usize, const O: usize> = [[f32; I]; O];
     fn from_rows<const I: usize, const O: usize>(w: &[[f32; I]; O]) -> Self::W<I, O> {
         *w
@@ -293,7 +300,7 @@ impl Variant for Blocked {
         let mut h = *b;
         let (blocks, rest) = w.as_chunks::<ROWS>();
         for (k, rows) in blocks.iter().enumerate() {
-            let s = dot4(rows, x);
+            let s = dot_rows::<I, ROWS, PARTS>(rows, x);
             for r in 0..ROWS {
                 h[k * ROWS + r] += s[r];
             }
@@ -311,11 +318,11 @@ impl Variant for Blocked {
         for (k, rows) in blocks.iter().enumerate() {
             let dk = &d[k * ROWS..][..ROWS];
             for i in 0..I {
-                s[i] = s[i]
-                    + rows[0][i] * dk[0]
-                    + rows[1][i] * dk[1]
-                    + rows[2][i] * dk[2]
-                    + rows[3][i] * dk[3];
+                let mut t = s[i];
+                for r in 0..ROWS {
+                    t += rows[r][i] * dk[r];
+                }
+                s[i] = t;
             }
         }
         let done = blocks.len() * ROWS;

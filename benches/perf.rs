@@ -174,6 +174,7 @@ macro_rules! variants {
             variants!(@one hand::RowDot, $net, |$h, $i| $body),
             variants!(@one hand::ColMajor, $net, |$h, $i| $body),
             variants!(@one hand::Blocked, $net, |$h, $i| $body),
+            variants!(@one hand::Blocked8x4, $net, |$h, $i| $body),
         ]
     };
     (@one $v:ty, $net:expr, |$h:ident, $i:ident| $body:expr) => {{
@@ -208,6 +209,7 @@ macro_rules! workload {
                 $hand_fwd(&*net.hand::<hand::RowDot>(), &xs[0]),
                 $hand_fwd(&*net.hand::<hand::ColMajor>(), &xs[0]),
                 $hand_fwd(&*net.hand::<hand::Blocked>(), &xs[0]),
+                $hand_fwd(&*net.hand::<hand::Blocked8x4>(), &xs[0]),
             ] {
                 for (a, b) in got.iter().zip(&want) {
                     assert!(
