@@ -31,8 +31,10 @@ const DENSE_UNITS: usize = if cfg!(target_feature = "avx512f") {
     1
 };
 
-/// `h[i][b] = (Σ_j w[i][j] · x[j][b]) + bias[i]`, the sum in index order,
-/// `DENSE_UNITS` units at a time (each x row loaded once for them).
+/// `h[i][b] = (Σ_j w[i][j] · x[j][b]) + bias[i]`, the sum in index order
+/// (a running sum: for fan-ins below four the same order as
+/// [`crate::linalg::dot`], otherwise the same sums rounded in another
+/// order), `DENSE_UNITS` units at a time (each x row loaded once for them).
 #[inline(always)]
 pub fn dense<T: Scalar, const I: usize, const O: usize, const B: usize>(
     w: &[[T; I]; O],
@@ -71,89 +73,6 @@ fn dense_tile<T: Scalar, const I: usize, const R: usize, const B: usize>(
         for (row, w_row) in h.iter_mut().zip(w) {
             let w_ij = w_row[j];
             for (acc, &xv) in row.iter_mut().zip(x_j) {
-                *acc += w_ij * xv;
-            }
-        }
-    }
-}
-
-/// [`dense`] with each sum in [`crate::linalg::dot`]'s order, so every
-/// sample's value equals the one-sample code's bit for bit: what the macro
-/// calls for layers it unrolls (whose straight-line sums are in that
-/// order). Wide layers keep [`dense`]'s order: this form walks x in four
-/// strided passes per unit instead of one sequential pass, which costs
-/// once x outgrows the L1 cache.
-#[inline(always)]
-pub fn dense_dot<T: Scalar, const I: usize, const O: usize, const B: usize>(
-    w: &[[T; I]; O],
-    bias: &[T; O],
-    x: &[[T; B]; I],
-) -> [[T; B]; O] {
-    let mut h = [[T::ZERO; B]; O];
-    for (h_row, w_row) in h.iter_mut().zip(w) {
-        dot_tile(
-            core::array::from_mut(h_row),
-            core::array::from_ref(w_row),
-            x,
-        );
-    }
-    for (row, &b_i) in h.iter_mut().zip(bias) {
-        for acc in row.iter_mut() {
-            *acc += b_i;
-        }
-    }
-    h
-}
-
-/// `R` units' sums over the batch, written into `h`: for fan-ins of four
-/// or more, partial sum l (inputs j ≡ l mod 4) for the whole batch at a
-/// time, then `(p0 + p2) + (p1 + p3)`, then the last `I mod 4` inputs in
-/// order; below four inputs, the running sum.
-#[inline(always)]
-fn dot_tile<T: Scalar, const I: usize, const R: usize, const B: usize>(
-    h: &mut [[T; B]; R],
-    w: &[[T; I]; R],
-    x: &[[T; B]; I],
-) {
-    let (x_chunks, _) = x.as_chunks::<4>();
-    let done = 4 * x_chunks.len();
-    if done == 0 {
-        // Below four inputs: the running sum, from the first product.
-        for (row, w_row) in h.iter_mut().zip(w) {
-            for (acc, &xv) in row.iter_mut().zip(&x[0]) {
-                *acc = w_row[0] * xv;
-            }
-        }
-    } else {
-        let mut p = [[[T::ZERO; B]; R]; 4];
-        for (l, p_l) in p.iter_mut().enumerate() {
-            // Partial sum l over the whole batch, from the first product.
-            for (acc_row, w_row) in p_l.iter_mut().zip(w) {
-                let w_0 = w_row[l];
-                for (acc, &xv) in acc_row.iter_mut().zip(&x_chunks[0][l]) {
-                    *acc = w_0 * xv;
-                }
-            }
-            for (c, x_c) in x_chunks.iter().enumerate().skip(1) {
-                for (acc_row, w_row) in p_l.iter_mut().zip(w) {
-                    let w_ij = w_row[4 * c + l];
-                    for (acc, &xv) in acc_row.iter_mut().zip(&x_c[l]) {
-                        *acc += w_ij * xv;
-                    }
-                }
-            }
-        }
-        for (r, row) in h.iter_mut().enumerate() {
-            for (b, acc) in row.iter_mut().enumerate() {
-                *acc = (p[0][r][b] + p[2][r][b]) + (p[1][r][b] + p[3][r][b]);
-            }
-        }
-    }
-    let from = if done == 0 { 1 } else { done };
-    for j in from..I {
-        for (row, w_row) in h.iter_mut().zip(w) {
-            let w_ij = w_row[j];
-            for (acc, &xv) in row.iter_mut().zip(&x[j]) {
                 *acc += w_ij * xv;
             }
         }
@@ -369,9 +288,8 @@ pub fn softmax_jacobian<T: Scalar, const K: usize, const B: usize>(
 
 #[cfg(test)]
 mod tests {
-    use super::{accumulate, dense, dense_dot, hidden_delta, transpose};
+    use super::{accumulate, hidden_delta, transpose};
     use crate::activation::Linear;
-    use crate::linalg;
 
     /// Integer-valued data make every order of summation exact, so the
     /// tiled kernels must equal the plain loops exactly, for shapes with
@@ -417,42 +335,5 @@ mod tests {
         kernels::<64, 64, 32>();
         kernels::<5, 9, 32>();
         kernels::<100, 5, 9>(); // with AVX-512: a tile of 64, two of 16, 4 alone
-    }
-
-    /// `dense_dot` gives each sample exactly the one-sample `linalg::dense`
-    /// value (same order of additions); `dense` the same up to rounding.
-    fn dot_order<const I: usize, const O: usize, const B: usize>() {
-        let mut state = 0x2545_f491_u32;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state as f32 / u32::MAX as f32 - 0.5
-        };
-        let w: [[f32; I]; O] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
-        let bias: [f32; O] = core::array::from_fn(|_| next());
-        let xs: [[f32; I]; B] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
-        let exact = transpose(&dense_dot(&w, &bias, &transpose(&xs)));
-        let running = transpose(&dense(&w, &bias, &transpose(&xs)));
-        for b in 0..B {
-            let one = linalg::dense(&w, &bias, &xs[b]);
-            for i in 0..O {
-                assert_eq!(
-                    exact[b][i].to_bits(),
-                    one[i].to_bits(),
-                    "{O}x{I}, sample {b}, unit {i}"
-                );
-                assert!((running[b][i] - one[i]).abs() <= 1e-5);
-            }
-        }
-    }
-
-    #[test]
-    fn dense_dot_equals_the_one_sample_kernel() {
-        dot_order::<1, 3, 4>();
-        dot_order::<3, 5, 7>();
-        dot_order::<4, 16, 32>();
-        dot_order::<23, 9, 5>();
-        dot_order::<64, 37, 32>();
     }
 }

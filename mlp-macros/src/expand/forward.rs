@@ -67,16 +67,8 @@ pub fn batch_layers_only(net: &Network) -> TokenStream {
         let (w, b) = (name("w", l), name("b", l));
         let (prev, h, y) = (name("y", l - 1), name("h", l), name("y", l));
         let f = activation_value(layer);
-        // Unrolled layers sum in `linalg::dot`'s order, so their batch form
-        // does too (bit-identical to `forward`); wide layers keep the faster
-        // running sum over the batch.
-        let dense = if net.unrolled(l) {
-            quote!(dense_dot)
-        } else {
-            quote!(dense)
-        };
         quote! {
-            let #h = ::mlp::__private::batch::#dense(&self.#w, &self.#b, &#prev);
+            let #h = ::mlp::__private::batch::dense(&self.#w, &self.#b, &#prev);
             let #y = ::mlp::__private::Activation::batch(#f, &#h);
         }
     });

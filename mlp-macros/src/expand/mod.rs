@@ -138,10 +138,10 @@ fn inherent_impl(
 
             /// The outputs for a fixed batch of `B` inputs. Computed across the
             /// batch (vectorised over samples), so it has several times the
-            /// throughput of `forward` per sample. Layers the macro unrolls add
-            /// their sums in `forward`'s order, so their results are identical;
-            /// wider layers add over j in another order, so results there
-            /// equal `forward`'s up to rounding.
+            /// throughput of `forward` per sample. Each unit's sum runs over its
+            /// inputs in order: with fewer than four inputs that is `forward`'s
+            /// order (identical results); with more, `forward` keeps four partial
+            /// sums, so the two agree up to rounding.
             #[inline]
             #[must_use]
             pub fn forward_batch<const B: usize>(&self, xs: &[[#ty; #inputs]; B]) -> [[#ty; #outputs]; B] {

@@ -79,17 +79,17 @@ impl Xor {
     }
     /// The outputs for a fixed batch of `B` inputs. Computed across the
     /// batch (vectorised over samples), so it has several times the
-    /// throughput of `forward` per sample. Layers the macro unrolls add
-    /// their sums in `forward`'s order, so their results are identical;
-    /// wider layers add over j in another order, so results there
-    /// equal `forward`'s up to rounding.
+    /// throughput of `forward` per sample. Each unit's sum runs over its
+    /// inputs in order: with fewer than four inputs that is `forward`'s
+    /// order (identical results); with more, `forward` keeps four partial
+    /// sums, so the two agree up to rounding.
     #[inline]
     #[must_use]
     pub fn forward_batch<const B: usize>(&self, xs: &[[f32; 2]; B]) -> [[f32; 1]; B] {
         let y0 = ::mlp::__private::batch::transpose(xs);
-        let h1 = ::mlp::__private::batch::dense_dot(&self.w1, &self.b1, &y0);
+        let h1 = ::mlp::__private::batch::dense(&self.w1, &self.b1, &y0);
         let y1 = ::mlp::__private::Activation::batch(::mlp::__private::Relu, &h1);
-        let h2 = ::mlp::__private::batch::dense_dot(&self.w2, &self.b2, &y1);
+        let h2 = ::mlp::__private::batch::dense(&self.w2, &self.b2, &y1);
         let y2 = ::mlp::__private::Activation::batch(::mlp::__private::Sigmoid, &h2);
         ::mlp::__private::batch::transpose(&y2)
     }
@@ -193,9 +193,9 @@ impl Xor {
             return 0.0;
         }
         let y0 = ::mlp::__private::batch::transpose(xs);
-        let h1 = ::mlp::__private::batch::dense_dot(&self.w1, &self.b1, &y0);
+        let h1 = ::mlp::__private::batch::dense(&self.w1, &self.b1, &y0);
         let y1 = ::mlp::__private::Activation::batch(::mlp::__private::Relu, &h1);
-        let h2 = ::mlp::__private::batch::dense_dot(&self.w2, &self.b2, &y1);
+        let h2 = ::mlp::__private::batch::dense(&self.w2, &self.b2, &y1);
         let y2 = ::mlp::__private::Activation::batch(::mlp::__private::Sigmoid, &h2);
         let __d = ::mlp::__private::batch::transpose(ds);
         let __inv: f32 = 1.0 / (B as f32);
