@@ -297,6 +297,11 @@ fn main() {
         batch_backward_table(reps, scale);
         return;
     }
+    if std::env::args().any(|a| a == "layout") {
+        // Only the one-layer row-major / column-major table.
+        layout_table(reps, scale);
+        return;
+    }
     let mut out = Vec::new();
     let unit = |_: usize, rng: &mut SmallRng| -> [f32; 1] { [f32::from(rng.random::<bool>())] };
     workload!(
@@ -452,10 +457,59 @@ fn main() {
     batched!(reps, scale, "4-16-3 tanh/softmax/ce", TanhSoftmax4163, 4);
     batched!(reps, scale, "4-16-3 tanh/sigmoid/sse", TanhSigSse4163, 4);
 
+    println!();
+    layout_table(reps, scale);
+    println!();
     fine_tuning(reps, scale);
     weights_io(reps);
     batch_backward_table(reps, scale);
     threaded_fit(15);
+}
+
+/// One dense layer `W x + b`: the generated code's kernel (row-major W, as
+/// the contract stores it) against the column-major axpy (W stored
+/// transposed) on the same weights, for a layer whose weights fit the L1
+/// cache and for two that live in L2. Shows where the row-major walk loses.
+fn layout_table(reps: usize, scale: usize) {
+    fn layer<const I: usize, const O: usize>(reps: usize, calls: usize) {
+        let mut rng = SmallRng::seed_from_u64(45);
+        let w: Box<[[f32; I]; O]> = Box::new(core::array::from_fn(|_| random(&mut rng, -1.0, 1.0)));
+        let wt: Box<[[f32; O]; I]> =
+            Box::new(core::array::from_fn(|j| core::array::from_fn(|i| w[i][j])));
+        let b: [f32; O] = random(&mut rng, -1.0, 1.0);
+        let xs: Vec<[f32; I]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
+        let column_major = |x: &[f32; I]| {
+            let mut h = b;
+            for (wt_j, &x_j) in wt.iter().zip(x) {
+                for (h_i, &w) in h.iter_mut().zip(wt_j) {
+                    *h_i += w * x_j;
+                }
+            }
+            h
+        };
+        let (g, c) = compare(
+            reps,
+            calls,
+            |i| {
+                black_box(mlp::__private::linalg::dense(&w, &b, black_box(&xs[i])));
+            },
+            |i| {
+                black_box(column_major(black_box(&xs[i])));
+            },
+        );
+        println!(
+            "| {I} x {O} | {} | {g:.1} | {c:.1} | {:.2} |",
+            I * O * 4 / 1024,
+            g / c
+        );
+    }
+    println!(
+        "| layer (inputs x units) | weights KiB | generated `dense` ns | column-major ns | ratio |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    layer::<192, 32>(reps, 2000 * scale);
+    layer::<784, 32>(reps, 500 * scale);
+    layer::<784, 128>(reps, 100 * scale);
 }
 
 /// `backward_batch::<32>` against 32 calls to `backward`, per sample.
