@@ -33,7 +33,7 @@ const DENSE_UNITS: usize = if cfg!(target_feature = "avx512f") {
 
 /// `h[i][b] = (Σ_j w[i][j] · x[j][b]) + bias[i]`, the sum in index order
 /// (a running sum: for fan-ins below four the same order as
-/// [`crate::linalg::dot`], otherwise the same sums rounded in another
+/// `linalg::dot`, otherwise the same sums rounded in another
 /// order), `DENSE_UNITS` units at a time (each x row loaded once for them).
 #[inline(always)]
 pub fn dense<T: Scalar, const I: usize, const O: usize, const B: usize>(
