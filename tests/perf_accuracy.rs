@@ -1,7 +1,8 @@
 //! What the performance work may and may not change: partial sums and
 //! batched evaluation reorder additions, so f32 results may move by
 //! rounding, but stay within 1e-5 (relative) of a plain running-sum
-//! reference; small layers keep `forward`'s exact order.
+//! reference; `forward_batch` keeps `forward`'s exact order for layers of
+//! fewer than four inputs.
 
 // The reference is written as plain index loops on purpose: one running sum.
 #![allow(clippy::needless_range_loop)]

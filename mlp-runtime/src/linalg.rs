@@ -10,7 +10,10 @@
 //! That order is the definition every target computes, bit for bit: on
 //! x86 [`dense`] runs it eight rows per pass in SSE registers (so each load
 //! of x serves eight rows) and combines four rows' partial sums at once with
-//! a 4x4 transpose; elsewhere (Cortex-M, RISC-V) it is one [`dot`] per unit.
+//! a 4x4 transpose, or, where AVX-512 is enabled, four rows' partial sums
+//! per register with a 128-bit-lane transpose of each 16-input block;
+//! elsewhere (Cortex-M, RISC-V) it is one [`dot`] per unit. The macro's
+//! unrolled layers write the same sums out.
 //! Four partial sums rather than more keep the combine cheap on short rows
 //! (fan-in 16 or 64), where it used to dominate; BENCHMARKS.md has the
 //! measurements. The results differ from the running sum only by rounding
