@@ -474,19 +474,10 @@ fn layout_table(reps: usize, scale: usize) {
     fn layer<const I: usize, const O: usize>(reps: usize, calls: usize) {
         let mut rng = SmallRng::seed_from_u64(45);
         let w: Box<[[f32; I]; O]> = Box::new(core::array::from_fn(|_| random(&mut rng, -1.0, 1.0)));
-        let wt: Box<[[f32; O]; I]> =
-            Box::new(core::array::from_fn(|j| core::array::from_fn(|i| w[i][j])));
+        let wt: Box<[[f32; O]; I]> = Box::new(<hand::ColMajor as hand::Variant>::from_rows(&w));
         let b: [f32; O] = random(&mut rng, -1.0, 1.0);
         let xs: Vec<[f32; I]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
-        let column_major = |x: &[f32; I]| {
-            let mut h = b;
-            for (wt_j, &x_j) in wt.iter().zip(x) {
-                for (h_i, &w) in h.iter_mut().zip(wt_j) {
-                    *h_i += w * x_j;
-                }
-            }
-            h
-        };
+        let column_major = |x: &[f32; I]| <hand::ColMajor as hand::Variant>::layer(&wt, &b, x);
         let (g, c) = compare(
             reps,
             calls,

@@ -237,28 +237,24 @@ use crate::linalg::x86::{dense_f32, dense_f64};
 )))]
 use crate::linalg::{dense_by_dot as dense_f32, dense_by_dot as dense_f64};
 
-#[cfg(feature = "std")]
+/// `f32` e^x for narrow layers: the platform's `expf` with `std`, the
+/// polynomial without.
 #[inline(always)]
 fn exp_narrow_f32(x: f32) -> f32 {
-    x.exp()
+    #[cfg(feature = "std")]
+    return x.exp();
+    #[cfg(not(feature = "std"))]
+    return crate::fastmath::exp(x);
 }
 
-#[cfg(not(feature = "std"))]
-#[inline(always)]
-fn exp_narrow_f32(x: f32) -> f32 {
-    crate::fastmath::exp(x)
-}
-
-#[cfg(feature = "std")]
+/// `f32` ln(1 + x) for narrow layers: the platform's `log1pf` with `std`,
+/// the polynomial without.
 #[inline(always)]
 fn ln_1p_narrow_f32(x: f32) -> f32 {
-    x.ln_1p()
-}
-
-#[cfg(not(feature = "std"))]
-#[inline(always)]
-fn ln_1p_narrow_f32(x: f32) -> f32 {
-    crate::fastmath::ln_1p(x)
+    #[cfg(feature = "std")]
+    return x.ln_1p();
+    #[cfg(not(feature = "std"))]
+    return crate::fastmath::ln_1p(x);
 }
 
 #[cfg(test)]
