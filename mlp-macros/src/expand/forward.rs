@@ -60,20 +60,23 @@ pub fn batch_layers(net: &Network) -> TokenStream {
     }
 }
 
-/// `let y0 = xᵀ; let h1 = ..; let y1 = ..; ...` over the batch `xs`.
+/// `let h1 = ..; let y1 = ..; ...` over the batch `xs` (sample-major, taken
+/// by the first layer as it is; every later layer's input feature-major).
 pub fn batch_layers_only(net: &Network) -> TokenStream {
     let stmts = net.layers.iter().map(|layer| {
         let l = layer.index;
         let (w, b) = (name("w", l), name("b", l));
         let (prev, h, y) = (name("y", l - 1), name("h", l), name("y", l));
         let f = activation_value(layer);
+        let dense = if l == 1 {
+            quote!(::mlp::__private::batch::dense_input(&self.#w, &self.#b, xs))
+        } else {
+            quote!(::mlp::__private::batch::dense(&self.#w, &self.#b, &#prev))
+        };
         quote! {
-            let #h = ::mlp::__private::batch::dense(&self.#w, &self.#b, &#prev);
+            let #h = #dense;
             let #y = ::mlp::__private::Activation::batch(#f, &#h);
         }
     });
-    quote! {
-        let y0 = ::mlp::__private::batch::transpose(xs);
-        #(#stmts)*
-    }
+    quote!(#(#stmts)*)
 }

@@ -86,8 +86,7 @@ impl Xor {
     #[inline]
     #[must_use]
     pub fn forward_batch<const B: usize>(&self, xs: &[[f32; 2]; B]) -> [[f32; 1]; B] {
-        let y0 = ::mlp::__private::batch::transpose(xs);
-        let h1 = ::mlp::__private::batch::dense(&self.w1, &self.b1, &y0);
+        let h1 = ::mlp::__private::batch::dense_input(&self.w1, &self.b1, xs);
         let y1 = ::mlp::__private::Activation::batch(::mlp::__private::Relu, &h1);
         let h2 = ::mlp::__private::batch::dense(&self.w2, &self.b2, &y1);
         let y2 = ::mlp::__private::Activation::batch(::mlp::__private::Sigmoid, &h2);
@@ -192,8 +191,7 @@ impl Xor {
         if B == 0 {
             return 0.0;
         }
-        let y0 = ::mlp::__private::batch::transpose(xs);
-        let h1 = ::mlp::__private::batch::dense(&self.w1, &self.b1, &y0);
+        let h1 = ::mlp::__private::batch::dense_input(&self.w1, &self.b1, xs);
         let y1 = ::mlp::__private::Activation::batch(::mlp::__private::Relu, &h1);
         let h2 = ::mlp::__private::batch::dense(&self.w2, &self.b2, &y1);
         let y2 = ::mlp::__private::Activation::batch(::mlp::__private::Sigmoid, &h2);
