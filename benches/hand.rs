@@ -258,6 +258,9 @@ pub struct BlockedBy<const ROWS: usize, const PARTS: usize>;
 pub type Blocked = BlockedBy<4, 8>;
 /// Eight rows per pass, four partial sums per row.
 pub type Blocked8x4 = BlockedBy<8, 4>;
+/// Four rows per pass, sixteen partial sums per row (one AVX-512 register
+/// per row); timed only in the one-layer table.
+pub type Blocked4x16 = BlockedBy<4, 16>;
 
 /// `ROWS` dot products against one x, sharing each load of x.
 #[inline(always)]
@@ -286,7 +289,12 @@ fn dot_rows<const I: usize, const ROWS: usize, const PARTS: usize>(
 }
 
 impl<const ROWS: usize, const PARTS: usize> Variant for BlockedBy<ROWS, PARTS> {
-    const NAME: &'static str = if ROWS == 4 { "blocked" } else { "blocked 8x4" };
+    const NAME: &'static str = match (ROWS, PARTS) {
+        (4, 8) => "blocked",
+        (8, 4) => "blocked 8x4",
+        (4, 16) => "blocked 4x16",
+        _ => "blocked (other)",
+    };
     type W<const I: usize, const O: usize> = [[f32; I]; O];
     fn from_rows<const I: usize, const O: usize>(w: &[[f32; I]; O]) -> Self::W<I, O> {
         *w
