@@ -19,7 +19,7 @@
 //! steps the optimiser between batches. No `unsafe`: the shared state is
 //! behind `RwLock`s and `Mutex`es that the barrier keeps uncontended.
 
-use crate::train::{chunk_sum, combine, mean_scale, Data, Gather, CHUNK};
+use crate::train::{chunk_factor, chunk_sum, combine, mean_scale, Data, Gather, CHUNK};
 use crate::{Scalar, Trainable};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -174,8 +174,11 @@ where
     /// The mean gradient of parameters `from..from + out.len()`.
     fn combine_into(&self, out: &mut [N::Scalar], from: usize) {
         let samples = unpoisoned(self.batch.read()).len();
-        let chunks = self.chunks[..samples.div_ceil(CHUNK)].iter();
-        let read = chunks.map(|c| unpoisoned(c.read()));
+        let chunks = self.chunks[..samples.div_ceil(CHUNK)].iter().enumerate();
+        let read = chunks.map(|(c, buf)| {
+            let len = (samples - c * CHUNK).min(CHUNK);
+            (unpoisoned(buf.read()), chunk_factor(len))
+        });
         combine(out, from, read, mean_scale::<N::Scalar>(samples));
     }
 

@@ -599,7 +599,7 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
 /// depend on how many threads computed it. 32 because the batch kernels
 /// gain little over per-sample `backward` on fewer samples (BENCHMARKS.md).
 pub const CHUNK: usize = 32;
-// `chunk_sum` turns `backward_batch`'s mean back into a sum by multiplying
+// `chunk_factor` turns `backward_batch`'s mean back into a sum by multiplying
 // by CHUNK, exact for a power of two.
 const _: () = assert!(CHUNK.is_power_of_two());
 
@@ -663,7 +663,8 @@ impl<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize> Chunks<N, IN, OUT
             *loss = chunk_sum(net, data, part, buf, &mut self.gather);
         }
         let scale = mean_scale::<N::Scalar>(indices.len());
-        combine(grad.params_mut(), 0, bufs.iter(), scale);
+        let factors = indices.chunks(CHUNK).map(|p| chunk_factor(p.len()));
+        combine(grad.params_mut(), 0, bufs.iter().zip(factors), scale);
         losses.iter().fold(N::Scalar::ZERO, |a, &l| a + l) * scale
     }
 }
@@ -674,9 +675,11 @@ pub(crate) fn mean_scale<T: Scalar>(samples: usize) -> T {
     T::ONE / T::from_f64(samples.max(1) as f64)
 }
 
-/// A chunk's gradient sum into `buf` (zeroed first) and its loss sum: a
-/// whole chunk with `backward_batch` (gathered into `gather`), a shorter
-/// one (the end of a batch) with per-sample `backward`.
+/// A chunk's gradient into `buf` (zeroed first) and its loss sum: a whole
+/// chunk with `backward_batch` (gathered into `gather`), which leaves the
+/// chunk's mean in `buf`, a shorter one (the end of a batch) with
+/// per-sample `backward`, which leaves its sum. [`chunk_factor`] turns
+/// either into the sum, and [`combine`] applies it as it reads.
 pub(crate) fn chunk_sum<N, const IN: usize, const OUT: usize>(
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,
@@ -696,28 +699,35 @@ where
         *d = data.targets[i];
     }
     let mean_loss = net.backward_batch(&gather.xs, &gather.ds, buf);
-    // `backward_batch` added the mean (the sums times 1/CHUNK into zeros);
-    // times CHUNK, a power of two, gives the sums back exactly.
-    let n = N::Scalar::from_f64(CHUNK as f64);
-    for g in buf.params_mut() {
-        *g *= n;
+    mean_loss * chunk_factor::<N::Scalar>(part.len())
+}
+
+/// What turns the buffer [`chunk_sum`] left for a chunk of `len` samples
+/// into the chunk's gradient sum: `CHUNK` for a whole chunk (whose buffer
+/// holds the sums times 1/`CHUNK`, added into zeros; times `CHUNK`, a
+/// power of two, gives them back exactly), 1 for a shorter one.
+pub(crate) fn chunk_factor<T: Scalar>(len: usize) -> T {
+    if len == CHUNK {
+        T::from_f64(CHUNK as f64)
+    } else {
+        T::ONE
     }
-    mean_loss * n
 }
 
 /// Parameters `from..from + out.len()` of the mean gradient: each the
-/// chunks' values added in chunk order, then times `scale`. Parameters are
-/// independent, so threads may each take a share.
+/// chunks' sums (a chunk's buffer times its factor, [`chunk_factor`])
+/// added in chunk order, then times `scale`. Parameters are independent,
+/// so threads may each take a share.
 pub(crate) fn combine<N: Params, G: core::ops::Deref<Target = Box<N>>>(
     out: &mut [N::Scalar],
     from: usize,
-    chunks: impl Iterator<Item = G>,
+    chunks: impl Iterator<Item = (G, N::Scalar)>,
     scale: N::Scalar,
 ) {
     out.fill(N::Scalar::ZERO);
-    for chunk in chunks {
+    for (chunk, factor) in chunks {
         for (g, &c) in out.iter_mut().zip(&chunk.params()[from..]) {
-            *g += c;
+            *g += c * factor;
         }
     }
     for g in out.iter_mut() {
