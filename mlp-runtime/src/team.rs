@@ -236,16 +236,17 @@ impl<N: Trainable<IN, OUT>, const IN: usize, const OUT: usize> Drop
     }
 }
 
-/// A barrier for the team's threads that spins briefly before it sleeps.
+/// A barrier for the team's threads that polls briefly before it sleeps.
 ///
 /// A step's phases are a few hundred microseconds to milliseconds long and
 /// the threads reach each wait within microseconds of each other, but
 /// `std::sync::Barrier` puts every early thread to sleep, and waking it
 /// costs a system call and the scheduler's latency, which on a busy
-/// virtual machine was tens of microseconds per wait. Spinning up to
-/// [`Rendezvous::SPIN`] first keeps a step's waits short; a thread that
-/// waits longer (the calling thread between batches: the optimiser, the
-/// callback, the next batch's indices) sleeps as before.
+/// virtual machine was tens of microseconds per wait. Polling up to
+/// [`Rendezvous::SPIN`] first, yielding the core between looks, keeps a
+/// step's waits short; a thread that waits longer (the calling thread
+/// between batches: the optimiser, the callback, the next batch's indices)
+/// sleeps as before.
 struct Rendezvous {
     threads: usize,
     /// Threads arrived at the current wait.
@@ -260,7 +261,7 @@ struct Rendezvous {
 }
 
 impl Rendezvous {
-    /// How long a thread spins before it sleeps.
+    /// How long a thread polls before it sleeps.
     const SPIN: Duration = Duration::from_micros(200);
 
     fn new(threads: usize) -> Self {
@@ -293,7 +294,10 @@ impl Rendezvous {
                 }
                 return;
             }
-            core::hint::spin_loop();
+            // Yielding rather than spinning hard: a thread it waits for may
+            // be queued on this very core (fewer cores than threads, or a
+            // busy machine), and then spinning would only delay it.
+            std::thread::yield_now();
         }
     }
 }
