@@ -25,8 +25,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::AtomicUsize;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -254,7 +253,7 @@ struct Rendezvous {
     /// Completed waits: a thread leaves when this moves past the value it
     /// saw on arriving.
     generation: AtomicUsize,
-    /// Where threads sleep after spinning; the last arrival takes the lock
+    /// Where threads sleep after polling; the last arrival takes the lock
     /// to bump `generation`, so no sleeper misses it.
     sleep: Mutex<()>,
     wake: Condvar,
@@ -310,7 +309,7 @@ mod tests {
     use std::time::Duration;
 
     /// No thread leaves a wait before every thread has reached it, whether
-    /// the others arrive while it spins or after it has gone to sleep.
+    /// the others arrive while it polls or after it has gone to sleep.
     #[test]
     fn nobody_leaves_a_wait_early() {
         const THREADS: usize = 3;
@@ -323,7 +322,7 @@ mod tests {
                 s.spawn(move || {
                     for (round, count) in arrived.iter().enumerate() {
                         // Every 50th round one thread is late by more than
-                        // the spin, so the others sleep.
+                        // the polling, so the others sleep.
                         if round % 50 == t {
                             std::thread::sleep(Rendezvous::SPIN + Duration::from_micros(300));
                         }
