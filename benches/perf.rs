@@ -79,14 +79,12 @@ fn race(
     hands: Vec<(&'static str, Body)>,
 ) -> (f64, &'static str, f64) {
     let (generated, medians) = race_all(reps, calls, generated, hands);
-    if std::env::args().any(|a| a == "variants") {
-        eprintln!("    variants: {medians:.1?}");
-    }
     let (name, best) = fastest(&medians);
     (generated, name, best)
 }
 
-/// [`race`]'s timings: the generated median and every variant's.
+/// [`race`]'s timings: the generated median and every variant's (printed
+/// to stderr with `variants` on the command line).
 fn race_all(
     reps: usize,
     calls: usize,
@@ -111,6 +109,9 @@ fn race_all(
         .zip(&mut th)
         .map(|((name, _), t)| (*name, median(t)))
         .collect();
+    if std::env::args().any(|a| a == "variants") {
+        eprintln!("    variants: {medians:.1?}");
+    }
     (median(&mut tg), medians)
 }
 
@@ -524,9 +525,6 @@ fn layout_table(reps: usize, scale: usize) {
             body!(hand::Blocked4x16, w),
         ];
         let (g, medians) = race_all(reps, calls, generated, hands);
-        if std::env::args().any(|a| a == "variants") {
-            eprintln!("    variants: {medians:.1?}");
-        }
         let (c, (row_name, row)) = (medians[0].1, fastest(&medians[1..]));
         println!(
             "| {I} x {O} | {} | {g:.1} | {row:.1} ({row_name}) | {c:.1} | {:.2} | {:.2} |",
