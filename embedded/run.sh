@@ -6,8 +6,12 @@
 # Installs the targets, llvm-tools and QEMU where missing. The last line is
 #   qemu: correct = 4/4, sine max_abs_error = <value>
 # and the exit status is non-zero if anything is wrong.
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")"
+# Every exit names its cause: a command that stops the script under `set -e`
+# says which line and command it was (a check that fails says `FAIL:` and
+# goes on, see `fail` below).
+trap 'status=$?; echo "FAIL: embedded/run.sh line $LINENO: \`$BASH_COMMAND\` exited with status $status"' ERR
 
 targets=(thumbv6m-none-eabi thumbv7em-none-eabihf riscv32imc-unknown-none-elf)
 installed=$(rustup target list --installed)
@@ -15,8 +19,32 @@ for t in "${targets[@]}"; do
   grep -qx "$t" <<< "$installed" || rustup target add "$t"
 done
 rustup component list --installed | grep -q '^llvm-tools' || rustup component add llvm-tools
+
+# QEMU from the distribution. Debian 12's own qemu-system-arm (7.2) cannot
+# install beside a qemu-utils from its backports suite (10.0 on today's
+# image: "Breaks: qemu-system-common (< 1:8.0)"), so where qemu-utils came
+# from backports, QEMU comes from there too, on the mirror apt already uses.
+install_qemu() {
+  local pkgs=(qemu-system-arm qemu-system-misc) suite mirror
+  apt-get update -qq || return 1
+  if dpkg-query -W -f='${Version}' qemu-utils 2>/dev/null | grep -q 'bpo'; then
+    suite="$(. /etc/os-release && echo "$VERSION_CODENAME")-backports"
+    # The first archive (not security) mirror in use: a `URIs:` line of a
+    # deb822 .sources file or the URL of a one-line `deb` entry.
+    mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+      sed -nE 's/^URIs: *([^ ]+).*/\1/p; s/^deb +(\[[^]]*\] +)?([^ ]+).*/\2/p' |
+      grep -E '/debian/?$' | head -n 1)
+    if ! apt-cache policy 2>/dev/null | grep -q "a=$suite"; then
+      echo "deb ${mirror:-http://deb.debian.org/debian} $suite main" > /etc/apt/sources.list.d/qemu-backports.list
+      apt-get update -qq || return 1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t "$suite" "${pkgs[@]}" >/dev/null
+  else
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  fi
+}
 if ! command -v qemu-system-arm >/dev/null 2>&1 || ! command -v qemu-system-riscv32 >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq qemu-system-arm qemu-system-misc >/dev/null
+  install_qemu || { echo "FAIL: installing QEMU (qemu-system-arm, qemu-system-misc) with apt-get"; exit 1; }
 fi
 tools="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin"
 
@@ -50,6 +78,7 @@ comparable() {
 }
 
 declare -A high
+last=""
 for bin in xor train infer int sine_int8; do
   host_out=$("target/release/$bin") || fail "host $bin exited with an error"
   for board in "microbit thumbv6m-none-eabi Cortex-M0" "mps2-an386 thumbv7em-none-eabihf Cortex-M4F" \
@@ -65,9 +94,15 @@ for bin in xor train infer int sine_int8; do
     else
       echo "same bits as the host: yes"
     fi
-    [ "$bin" = train ] && [ "$target" = thumbv7em-none-eabihf ] && last=$(tail -n 1 <<< "$out")
+    if [ "$bin" = train ] && [ "$target" = thumbv7em-none-eabihf ]; then
+      last=$(tail -n 1 <<< "$out")
+    fi
   done
-  [ "$bin" = infer ] && printf '%s\n' "$host_out" | grep 'max_abs_error'
+  if [ "$bin" = infer ]; then
+    # The host alone computes the baked model's error (equal fingerprints
+    # make it the boards' too). A missing line was once a silent `grep` exit.
+    grep 'max_abs_error' <<< "$host_out" || fail "host infer printed no max_abs_error line"
+  fi
 done
 
 echo "== instruction counts and wide-network stack (Cortex-M4F, -icount shift=0)"
@@ -107,10 +142,10 @@ for bin in infer xor train int sine_int8; do
 done
 
 if [ "$failed" != 0 ]; then
-  echo "embedded: FAILED"
+  echo "embedded: FAILED (see the FAIL: lines above)"
   exit 1
 fi
 case "$last" in
   "qemu: correct = 4/4, sine max_abs_error = "*) echo "$last" ;;
-  *) echo "unexpected result: $last"; exit 1 ;;
+  *) echo "FAIL: train on mps2-an386 ended with '$last', not 'qemu: correct = 4/4, sine max_abs_error = ...'"; exit 1 ;;
 esac

@@ -6,7 +6,8 @@
 //! One neuron, input 1, target 0, initial w = b = 2 (output σ(4) = 0.982),
 //! plain SGD with learning rate 0.15 (the same for both). Prints both step
 //! counts to reach output < 0.1, and writes the two curves to
-//! `target/ce_vs_quadratic.svg`.
+//! `ce_vs_quadratic.svg` in the target directory (or the path given as the
+//! first argument).
 //!
 //! ```text
 //! cargo run --release --example ce_vs_quadratic
@@ -65,13 +66,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ce_steps = first_below(&ce_curve).ok_or("bce never reached the target")?;
     let sq_steps = first_below(&sq_curve).ok_or("sse never reached the target")?;
 
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ce_vs_quadratic.svg");
+    let path = svg_path();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
     plot(&path, &ce_curve, &sq_curve)?;
     println!("wrote {}", path.display());
     println!("steps_to_output_below_0.1_bce = {ce_steps}");
     println!("steps_to_output_below_0.1_sse = {sq_steps}");
     println!("speedup = {:.1}", sq_steps as f64 / ce_steps as f64);
     Ok(())
+}
+
+/// The first argument if given, else `ce_vs_quadratic.svg` in the target
+/// directory this example was built in (wherever `CARGO_TARGET_DIR` put
+/// it: the binary is `<target>/<profile>/examples/ce_vs_quadratic`).
+fn svg_path() -> std::path::PathBuf {
+    if let Some(arg) = std::env::args_os().nth(1) {
+        return arg.into();
+    }
+    let exe = std::env::current_exe().unwrap_or_default();
+    let target = exe.ancestors().nth(3).unwrap_or(std::path::Path::new("."));
+    target.join("ce_vs_quadratic.svg")
 }
 
 fn plot(path: &std::path::Path, ce: &[f64], sq: &[f64]) -> Result<(), Box<dyn std::error::Error>> {

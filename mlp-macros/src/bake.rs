@@ -21,20 +21,38 @@ pub struct Baked {
     pub values: Values,
 }
 
+/// Where `#[weights("relative")]` points: relative to the crate being
+/// compiled (cargo sets CARGO_MANIFEST_DIR for every rustc it runs), or,
+/// when no file is there, relative to the declaring source file, as
+/// `include_bytes!` resolves. The second lets a test crate that cargo builds
+/// elsewhere (trybuild's, under any target directory) name a file beside its
+/// source.
+fn locate(lit: &syn::LitStr, relative: &str) -> PathBuf {
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(PathBuf::new, PathBuf::from);
+    let path = dir.join(relative);
+    if path.exists() || !proc_macro::is_available() {
+        return path;
+    }
+    match lit.span().unwrap().local_file() {
+        Some(source) => match source.parent().map(|d| d.join(relative)) {
+            Some(beside) if beside.exists() => beside,
+            _ => path,
+        },
+        None => path,
+    }
+}
+
 /// Reads the network's `#[weights]` file, if it has one.
 pub fn read(cx: &Ctxt, net: &Network) -> Option<Baked> {
     let lit = net.weights.as_ref()?;
     let relative = lit.value();
-    // Relative to the crate being compiled, as `include_bytes!` in a build
-    // script would be; cargo sets CARGO_MANIFEST_DIR for every rustc it runs.
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(PathBuf::new, PathBuf::from);
-    let path = dir.join(&relative);
+    let path = locate(lit, &relative);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) => {
             cx.error_at(
                 lit.span(),
-                format!("cannot read the weights file `{relative}`: {e}\nhelp: the path is relative to the directory of the crate's Cargo.toml"),
+                format!("cannot read the weights file `{relative}`: {e}\nhelp: the path is relative to the directory of the crate's Cargo.toml (or, if no file is there, to the directory of the source file that declares the network)"),
             );
             return None;
         }

@@ -1,7 +1,7 @@
 use mlp::network;
 
 network! {
-    #[weights("../../../../tests/fixtures/quant/gelu_softmax.safetensors")]
+    #[weights("../fixtures/quant/gelu_softmax.safetensors")]
     // gelu is nearly linear for large inputs: over this box the logits
     // reach far beyond what the integer softmax holds in Q16.
     #[quantize(NetI8, input = [0.0..100000.0])]

@@ -4,7 +4,7 @@ network! {
     // A half-precision export, as `model.half()` in PyTorch saves it.
     // trybuild compiles this in target/tests/trybuild/mlp, whose Cargo.toml is
     // the CARGO_MANIFEST_DIR the path is relative to.
-    #[weights("../../../../tests/fixtures/f16.safetensors")]
+    #[weights("../fixtures/f16.safetensors")]
     struct Net<input 2, dense 1 linear>;
 }
 
