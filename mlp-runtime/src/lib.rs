@@ -19,8 +19,6 @@ mod batch;
 #[cfg(feature = "alloc")]
 pub mod boxed;
 #[cfg(feature = "alloc")]
-mod check;
-#[cfg(feature = "alloc")]
 pub mod data;
 mod fastmath;
 mod init;
@@ -30,8 +28,6 @@ pub mod loss;
 mod network;
 pub mod optim;
 mod scalar;
-#[cfg(feature = "std")]
-mod team;
 #[cfg(feature = "alloc")]
 pub mod train;
 pub mod weights;
