@@ -75,7 +75,7 @@
 //! optional `activations = i16`), which also generates `NameI8`, an
 //! integer-only copy of the trained network for chips without an FPU:
 //! `forward` over `i8`/`i16` codes computed with integer arithmetic only
-//! (the kernels are in [`int`]), `quantize`/`dequantize`/`forward_f32`,
+//! (kernels in the runtime, not a public API), `quantize`/`dequantize`/`forward_f32`,
 //! its scales and zero points, and `ERROR_BOUND`, a compile-time bound on
 //! its distance from the float network over the input box (README,
 //! "Integer networks for chips without an FPU").
@@ -91,10 +91,13 @@
 extern crate std;
 
 pub use mlp_macros::network;
-pub use mlp_runtime::{activation, int, loss, optim, rand, weights};
+pub use mlp_runtime::{activation, loss, optim, rand, weights};
 #[cfg(feature = "std")]
 pub use mlp_runtime::{boxed, data, train};
-pub use mlp_runtime::{LossKind, Network, OutputKind, Params, Scalar, Trainable, WeightsError};
+pub use mlp_runtime::{LossKind, Network, Params, Scalar, Trainable, TrainableRanges};
+// Also in their modules (`activation`, `weights`): one page each, there.
+#[doc(no_inline)]
+pub use mlp_runtime::{OutputKind, WeightsError};
 
 #[doc(hidden)]
 pub use mlp_runtime::__private;

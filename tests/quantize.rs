@@ -11,7 +11,7 @@
 //!   rounding of the f32 network;
 //! - inputs outside the box, infinite or NaN saturate without panicking.
 
-use mlp::int::{Affine, Lookup, Scale, EXP2_Q15};
+use mlp::__private::int::{Affine, Lookup, Scale, EXP2_Q15};
 use mlp::rand::{rngs::SmallRng, RngExt, SeedableRng};
 
 include!("common/quant_cases.rs");

@@ -1,5 +1,5 @@
 //! `#[weights("file.safetensors")]`: the file is read while compiling,
-//! with the runtime's own decoder (`mlp_runtime::weights::decode`), so it
+//! with the runtime's own decoder (`mlp_runtime::__private::weights::decode`), so it
 //! accepts exactly the files `mlp::weights::load` accepts and reports the
 //! same problems, here as compile errors on the path string.
 
@@ -60,12 +60,10 @@ pub fn read(cx: &Ctxt, net: &Network) -> Option<Baked> {
     let shapes = net.layer_shapes();
     let declaration = net.declaration();
     let decode = |bytes: &[u8]| match net.scalar {
-        Scalar::F32 => {
-            mlp_runtime::weights::decode::<f32>(bytes, &shapes, &declaration).map(Values::F32)
-        }
-        Scalar::F64 => {
-            mlp_runtime::weights::decode::<f64>(bytes, &shapes, &declaration).map(Values::F64)
-        }
+        Scalar::F32 => mlp_runtime::__private::weights::decode::<f32>(bytes, &shapes, &declaration)
+            .map(Values::F32),
+        Scalar::F64 => mlp_runtime::__private::weights::decode::<f64>(bytes, &shapes, &declaration)
+            .map(Values::F64),
     };
     match decode(&bytes) {
         Ok(values) => Some(Baked {

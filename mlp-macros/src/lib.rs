@@ -17,9 +17,9 @@ mod check;
 mod ctxt;
 mod expand;
 mod fallback;
-mod model;
 #[cfg(test)]
-mod proptest;
+mod fuzz;
+mod model;
 mod quant;
 mod resolve;
 mod rules;

@@ -84,24 +84,6 @@ pub struct Quantize {
     pub attr: TokenStream,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Activation {
-    Linear,
-    Step,
-    Sign,
-    Softsign,
-    Sigmoid,
-    Tanh,
-    Relu,
-    Softplus,
-    Gaussian,
-    Softmax,
-    LeakyRelu,
-    Elu,
-    Gelu,
-    Silu,
-}
-
 /// How a layer's weights start out.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Init {
@@ -126,59 +108,73 @@ pub struct ActivationRow {
     pub param: Option<f64>,
 }
 
-/// The activations of the language. Adding one is a row here and a
-/// zero-sized type in mlp-runtime's `activation.rs`.
-#[rustfmt::skip] // one row per line, read as a table
-pub const ACTIVATIONS: &[ActivationRow] = &[
-    //  activation              names                     runtime      range            init
-    row(Activation::Linear,    &["linear"],              "Linear",    "(-inf, inf)",   Init::Glorot),
-    row(Activation::Step,      &["step"],                "Step",      "{0, 1}",        Init::Glorot),
-    row(Activation::Sign,      &["sign"],                "Sign",      "{-1, 1}",       Init::Glorot),
-    row(Activation::Softsign,  &["softsign"],            "Softsign",  "(-1, 1)",       Init::Glorot),
-    row(Activation::Sigmoid,   &["sigmoid", "logistic"], "Sigmoid",   "(0, 1)",        Init::Glorot),
-    row(Activation::Tanh,      &["tanh"],                "Tanh",      "(-1, 1)",       Init::Glorot),
-    row(Activation::Relu,      &["relu"],                "Relu",      "[0, inf)",      Init::He),
-    row(Activation::Softplus,  &["softplus"],            "Softplus",  "(0, inf)",      Init::He),
-    row(Activation::Gaussian,  &["gaussian"],            "Gaussian",  "(0, 1]",        Init::Glorot),
-    row(Activation::Softmax,   &["softmax"],             "Softmax",   "(0, 1)",        Init::Glorot),
-    // α, with its default: `leaky_relu` alone is `leaky_relu(0.01)`.
-    with_param(0.01, row(Activation::LeakyRelu, &["leaky_relu"], "LeakyRelu", "(-inf, inf)", Init::He)),
-    with_param(1.0,  row(Activation::Elu,       &["elu"],        "Elu",       "(-alpha, inf)", Init::He)),
-    row(Activation::Gelu,      &["gelu"],                "Gelu",      "[-0.17, inf)",  Init::He),
-    row(Activation::Silu,      &["silu", "swish"],       "Silu",      "[-0.28, inf)",  Init::He),
-];
+/// Defines [`Activation`] and [`ACTIVATIONS`] from one list, in one order,
+/// so every variant has exactly one row (`Activation::row` indexes by the
+/// discriminant; there is no fallback to miss a row with).
+macro_rules! activations {
+    ($( $variant:ident: [$($name:literal),+], $runtime:literal, $range:literal, $init:ident $(, alpha $alpha:literal)?; )*) => {
+        /// An activation of the language: one per row of [`ACTIVATIONS`].
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        pub enum Activation {
+            $($variant),*
+        }
 
-const fn with_param(default: f64, row: ActivationRow) -> ActivationRow {
-    ActivationRow {
-        param: Some(default),
-        ..row
-    }
+        /// The activations of the language, in [`Activation`]'s order.
+        pub const ACTIVATIONS: &[ActivationRow] = &[$(
+            ActivationRow {
+                activation: Activation::$variant,
+                names: &[$($name),+],
+                runtime: $runtime,
+                range: $range,
+                init: Init::$init,
+                param: activations!(@alpha $($alpha)?),
+            }
+        ),*];
+    };
+    (@alpha) => { None };
+    (@alpha $alpha:literal) => { Some($alpha) };
 }
 
-const fn row(
-    activation: Activation,
-    names: &'static [&'static str],
-    runtime: &'static str,
-    range: &'static str,
-    init: Init,
-) -> ActivationRow {
-    ActivationRow {
-        activation,
-        names,
-        runtime,
-        range,
-        init,
-        param: None,
-    }
+// The one place an activation is declared. Adding one: a line here, a type
+// of that `runtime` name in mlp-runtime's `activation/` (re-exported by
+// `__private`), and its arms wherever the compiler then points (the
+// quantiser's `quant/act.rs` matches are exhaustive). ARCHITECTURE.md,
+// "Adding things", has the list; `model::tests` fails if a test list
+// misses a row.
+#[rustfmt::skip] // one row per line, read as a table
+activations! {
+    // variant  names                     runtime      range            init    (default α)
+    Linear:    ["linear"],              "Linear",    "(-inf, inf)",   Glorot;
+    Step:      ["step"],                "Step",      "{0, 1}",        Glorot;
+    Sign:      ["sign"],                "Sign",      "{-1, 1}",       Glorot;
+    Softsign:  ["softsign"],            "Softsign",  "(-1, 1)",       Glorot;
+    Sigmoid:   ["sigmoid", "logistic"], "Sigmoid",   "(0, 1)",        Glorot;
+    Tanh:      ["tanh"],                "Tanh",      "(-1, 1)",       Glorot;
+    Relu:      ["relu"],                "Relu",      "[0, inf)",      He;
+    Softplus:  ["softplus"],            "Softplus",  "(0, inf)",      He;
+    Gaussian:  ["gaussian"],            "Gaussian",  "(0, 1]",        Glorot;
+    Softmax:   ["softmax"],             "Softmax",   "(0, 1)",        Glorot;
+    LeakyRelu: ["leaky_relu"],          "LeakyRelu", "(-inf, inf)",   He, alpha 0.01;
+    Elu:       ["elu"],                 "Elu",       "(-alpha, inf)", He, alpha 1.0;
+    Gelu:      ["gelu"],                "Gelu",      "[-0.17, inf)",  He;
+    Silu:      ["silu", "swish"],       "Silu",      "[-0.28, inf)",  He;
 }
 
 impl Activation {
     /// This activation's row of [`ACTIVATIONS`].
     pub fn row(self) -> &'static ActivationRow {
-        ACTIVATIONS
-            .iter()
-            .find(|r| r.activation == self)
-            .unwrap_or(&ACTIVATIONS[0]) // every variant has a row (tested)
+        &ACTIVATIONS[self as usize]
+    }
+
+    /// The runtime's `OutputKind` variant of a layer of this activation:
+    /// what `<Act as Activation>::OUTPUT_KIND` is (`model::tests` checks it
+    /// against the runtime's types).
+    pub fn output_kind(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => "Probabilities",
+            Activation::Softmax => "Distribution",
+            _ => "Values",
+        }
     }
 
     /// The canonical name.
@@ -407,35 +403,88 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_activation_has_exactly_one_row() {
-        use Activation as A;
-        let all = [
-            A::Linear,
-            A::Step,
-            A::Sign,
-            A::Softsign,
-            A::Sigmoid,
-            A::Tanh,
-            A::Relu,
-            A::Softplus,
-            A::Gaussian,
-            A::Softmax,
-            A::LeakyRelu,
-            A::Elu,
-            A::Gelu,
-            A::Silu,
-        ];
-        assert_eq!(ACTIVATIONS.len(), all.len());
-        for act in all {
-            let rows = ACTIVATIONS.iter().filter(|r| r.activation == act).count();
-            assert_eq!(rows, 1, "{act:?}");
-            assert_eq!(Activation::from_name(act.name()), Some(act));
+    fn rows_follow_the_enum() {
+        for (i, row) in ACTIVATIONS.iter().enumerate() {
+            assert_eq!(row.activation as usize, i, "{:?}", row.activation);
+            assert_eq!(Activation::from_name(row.names[0]), Some(row.activation));
+            assert_eq!(row.activation.row().names, row.names);
         }
-        assert_eq!(Activation::from_name("logistic"), Some(A::Sigmoid));
+        assert_eq!(Activation::from_name("logistic"), Some(Activation::Sigmoid));
         assert_eq!(Activation::from_name("rleu"), None);
         for loss in [Loss::Mse, Loss::Sse, Loss::Bce, Loss::Ce] {
             assert_eq!(LOSSES.iter().filter(|r| r.loss == loss).count(), 1);
             assert_eq!(Loss::from_name(loss.name()), Some(loss));
+        }
+    }
+
+    #[test]
+    fn output_kinds_are_the_runtimes() {
+        use mlp_runtime::activation::{self as rt, Activation as _};
+        let kind = |a: Activation| -> rt::OutputKind {
+            match a {
+                Activation::Linear => rt::Linear::OUTPUT_KIND,
+                Activation::Step => rt::Step::OUTPUT_KIND,
+                Activation::Sign => rt::Sign::OUTPUT_KIND,
+                Activation::Softsign => rt::Softsign::OUTPUT_KIND,
+                Activation::Sigmoid => rt::Sigmoid::OUTPUT_KIND,
+                Activation::Tanh => rt::Tanh::OUTPUT_KIND,
+                Activation::Relu => rt::Relu::OUTPUT_KIND,
+                Activation::Softplus => rt::Softplus::OUTPUT_KIND,
+                Activation::Gaussian => rt::Gaussian::OUTPUT_KIND,
+                Activation::Softmax => rt::Softmax::OUTPUT_KIND,
+                Activation::LeakyRelu => rt::LeakyRelu::OUTPUT_KIND,
+                Activation::Elu => rt::Elu::OUTPUT_KIND,
+                Activation::Gelu => rt::Gelu::OUTPUT_KIND,
+                Activation::Silu => rt::Silu::OUTPUT_KIND,
+            }
+        };
+        for row in ACTIVATIONS {
+            let runtime = format!("{:?}", kind(row.activation));
+            assert_eq!(
+                row.activation.output_kind(),
+                runtime,
+                "{:?}",
+                row.activation
+            );
+        }
+    }
+
+    /// The places outside this table that must know every activation:
+    /// the runtime's types (through `__private`), the gradient checks and
+    /// the every-pair compile test. A row added here and missed there
+    /// fails this test, naming the file.
+    #[test]
+    fn every_activation_is_in_every_list() {
+        let places = [
+            (
+                "mlp-runtime/src/activation/mod.rs",
+                include_str!("../../mlp-runtime/src/activation/mod.rs"),
+                true,
+            ),
+            (
+                "tests/gradcheck.rs",
+                include_str!("../../tests/gradcheck.rs"),
+                false,
+            ),
+            (
+                "tests/ui-pass/every-pair.rs",
+                include_str!("../../tests/ui-pass/every-pair.rs"),
+                false,
+            ),
+        ];
+        for row in ACTIVATIONS {
+            for (file, text, by_type) in places {
+                // Zero derivative: no gradient to check.
+                let constant = matches!(row.activation, Activation::Step | Activation::Sign);
+                if constant && file == "tests/gradcheck.rs" {
+                    continue;
+                }
+                let word = if by_type { row.runtime } else { row.names[0] };
+                let found = text
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|w| w == word);
+                assert!(found, "{file} does not name the activation `{word}`");
+            }
         }
     }
 }

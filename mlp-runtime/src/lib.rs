@@ -22,7 +22,7 @@ pub mod boxed;
 pub mod data;
 mod fastmath;
 mod init;
-pub mod int;
+mod int;
 mod linalg;
 pub mod loss;
 mod network;
@@ -57,10 +57,8 @@ macro_rules! if_alloc {
 /// What generated code calls. Not a public API: names may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::activation::{
-        Activation, Elementwise, Elu, Gaussian, Gelu, LeakyRelu, Linear, Relu, Sigmoid, Sign, Silu,
-        Softmax, Softplus, Softsign, Step, Tanh,
-    };
+    // Every activation type, so a new one needs no line here.
+    pub use crate::activation::*;
     /// `forward_batch`'s and `backward_batch`'s building blocks.
     pub mod batch {
         pub use crate::batch::{
@@ -81,10 +79,16 @@ pub mod __private {
     /// Weights in and out (`to_bytes`, `from_bytes`, `to_rust`).
     pub mod weights {
         #[cfg(feature = "alloc")]
-        pub use crate::weights::to_rust;
-        pub use crate::weights::{read_le, write_le};
+        pub use crate::weights::flat::to_rust;
+        pub use crate::weights::flat::{read_le, write_le};
+        #[cfg(feature = "safetensors")]
+        pub use crate::weights::safetensors_format::decode;
     }
     pub use crate::if_alloc;
+    /// The integer networks' kernels (`#[quantize]`).
+    pub mod int {
+        pub use crate::int::*;
+    }
     pub use crate::{LossKind, Network, OutputKind, Params, Scalar, Trainable, WeightsError};
     #[cfg(feature = "alloc")]
     pub use alloc::string::String;

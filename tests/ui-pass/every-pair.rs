@@ -22,10 +22,15 @@ network! {
     struct SoftsignSse<input 2, dense 2 softsign, loss sse>;
     struct GaussianSse<input 2, dense 2 gaussian, loss sse>;
     struct SoftmaxSse<input 2, dense 2 softmax, loss sse>;
+    struct LeakyReluMse<input 2, dense 2 leaky_relu, loss mse>;
+    struct EluSse<input 2, dense 2 elu(0.5), loss sse>;
+    struct GeluMse<input 2, dense 2 gelu, loss mse>;
+    struct SiluSse<input 2, dense 2 silu, loss sse>;
 
     #[scalar(f64)]
     struct Hidden<input 2, dense 3 linear, dense 3 sigmoid, dense 3 logistic, dense 3 tanh,
                   dense 3 relu, dense 3 softplus, dense 3 softsign, dense 3 gaussian,
+                  dense 3 leaky_relu(0.2), dense 3 elu, dense 3 gelu, dense 3 silu, dense 3 swish,
                   dense 2 softmax, loss ce>;
 
     /// step and sign are fine without a loss.

@@ -31,7 +31,7 @@ fn f32_lit(v: f32) -> TokenStream {
 
 fn factor(f: Factor) -> TokenStream {
     let (m, s) = (int(f.multiplier), int(i64::from(f.shift)));
-    quote!(::mlp::int::Scale { multiplier: #m, shift: #s })
+    quote!(::mlp::__private::int::Scale { multiplier: #m, shift: #s })
 }
 
 fn one(net: &Network, plan: &Plan) -> TokenStream {
@@ -70,19 +70,19 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
             let y = name("y", l - 1);
             quote!(&#y)
         };
-        let acc = quote!(::mlp::int::accumulate(&self.#w, &self.#b, #input));
+        let acc = quote!(::mlp::__private::int::accumulate(&self.#w, &self.#b, #input));
         let y = name("y", l);
         let step = match &layer.stage {
             Stage::Affine(rows) => {
                 let a = name("a", l);
                 let doc = format!("Layer {l} output stage: requantisation per unit (`code = clamp(offset + scale · acc)`).");
-                fields.push(quote!(#[doc = #doc] pub #a: [::mlp::int::Affine; #n],));
+                fields.push(quote!(#[doc = #doc] #a: [::mlp::__private::int::Affine; #n],));
                 let rows = rows.iter().map(|&(pos, neg, zero)| {
                     let (pos, neg, zero) = (factor(pos), factor(neg), int(zero));
-                    quote!(::mlp::int::Affine { pos: #pos, neg: #neg, offset: #zero })
+                    quote!(::mlp::__private::int::Affine { pos: #pos, neg: #neg, offset: #zero })
                 });
                 values.push(quote!(#a: [#(#rows),*],));
-                quote!(::mlp::int::affine(&#acc, &self.#a))
+                quote!(::mlp::__private::int::affine(&#acc, &self.#a))
             }
             Stage::Lookup { rows, table, .. } => {
                 let (p, t) = (name("p", l), name("t", l));
@@ -95,17 +95,17 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
                 );
                 fields.push(quote! {
                     #[doc = #doc]
-                    pub #p: [::mlp::int::Lookup; #n],
+                    #p: [::mlp::__private::int::Lookup; #n],
                     #[doc = #t_doc]
-                    pub #t: [i32; #len],
+                    #t: [i32; #len],
                 });
                 let rows = rows.iter().map(|&(f, offset)| {
                     let (f, offset) = (factor(f), int(offset));
-                    quote!(::mlp::int::Lookup { index: #f, offset: #offset })
+                    quote!(::mlp::__private::int::Lookup { index: #f, offset: #offset })
                 });
                 let entries = table.iter().map(|&v| int(v));
                 values.push(quote!(#p: [#(#rows),*], #t: [#(#entries),*],));
-                quote!(::mlp::int::lookup(&#acc, &self.#p, &self.#t))
+                quote!(::mlp::__private::int::lookup(&#acc, &self.#p, &self.#t))
             }
             Stage::Threshold { low, high } => {
                 let c = name("c", l);
@@ -113,20 +113,20 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
                     "Layer {l}: the codes of f = low and f = high ({}).",
                     layer.act.act.name()
                 );
-                fields.push(quote!(#[doc = #doc] pub #c: [#code; 2],));
+                fields.push(quote!(#[doc = #doc] #c: [#code; 2],));
                 let (low, high) = (int(*low), int(*high));
                 values.push(quote!(#c: [#low, #high],));
-                quote!(::mlp::int::threshold(&#acc, self.#c[0], self.#c[1]))
+                quote!(::mlp::__private::int::threshold(&#acc, self.#c[0], self.#c[1]))
             }
             Stage::Softmax(rows) => {
                 let s = name("s", l);
                 let doc = format!(
                     "Layer {l}: accumulator to logit · log2(e) · 2^16, per unit (integer softmax)."
                 );
-                fields.push(quote!(#[doc = #doc] pub #s: [::mlp::int::Scale; #n],));
+                fields.push(quote!(#[doc = #doc] #s: [::mlp::__private::int::Scale; #n],));
                 let rows = rows.iter().map(|&f| factor(f));
                 values.push(quote!(#s: [#(#rows),*],));
-                quote!(::mlp::int::softmax(&#acc, &self.#s))
+                quote!(::mlp::__private::int::softmax(&#acc, &self.#s))
             }
         };
         steps.push(quote!(let #y: [#code; #n] = #step;));
@@ -204,13 +204,13 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
             /// Uses f32 arithmetic.
             #[must_use]
             pub fn quantize(x: &[f32; #inputs]) -> [#code; #inputs] {
-                ::mlp::int::quantize(x, &Self::INPUT_INV_SCALE, &Self::INPUT_ZERO)
+                ::mlp::__private::int::quantize(x, &Self::INPUT_INV_SCALE, &Self::INPUT_ZERO)
             }
 
             /// The values output codes stand for: `OUTPUT_SCALE · (y − OUTPUT_ZERO)`.
             #[must_use]
             pub fn dequantize(y: &[#code; #outputs]) -> [f32; #outputs] {
-                ::mlp::int::dequantize(y, &Self::OUTPUT_SCALE, &Self::OUTPUT_ZERO)
+                ::mlp::__private::int::dequantize(y, &Self::OUTPUT_SCALE, &Self::OUTPUT_ZERO)
             }
 
             /// `dequantize(forward(quantize(x)))`: the integer network as a

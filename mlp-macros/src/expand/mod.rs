@@ -14,7 +14,7 @@ use crate::check::Checked;
 use crate::model::{Init, Loss, Network};
 use crate::rules::Rule;
 use backward::Apply;
-use code::{activation_type, lit, name, runtime};
+use code::{lit, name};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -92,6 +92,8 @@ fn inherent_impl(
         let (w, b) = (name("w", l), name("b", l));
         quote!(#w: [[0.0; #m]; #n], #b: [0.0; #n],)
     });
+    let new_doc = new_doc(net);
+    let batch_doc = forward_batch_doc(net);
     let layers = forward::layers(net, ty, true);
     let batch = forward::batch_layers(net);
     let y_out = name("y", net.layers.len());
@@ -118,9 +120,7 @@ fn inherent_impl(
                 Self { #(#zero_fields)* }
             }
 
-            /// A freshly initialised network: each layer's weights drawn from He
-            /// (relu, softplus) or Glorot (the other activations) uniform
-            /// initialisation, biases zero.
+            #[doc = #new_doc]
             #[must_use]
             pub fn new<R: ::mlp::__private::rand::Rng + ?Sized>(rng: &mut R) -> Self {
                 let mut net = Self::zeroed();
@@ -136,12 +136,7 @@ fn inherent_impl(
                 #y_out
             }
 
-            /// The outputs for a fixed batch of `B` inputs. Computed across the
-            /// batch (vectorised over samples), so it has several times the
-            /// throughput of `forward` per sample. Each unit's sum runs over its
-            /// inputs in order: with fewer than four inputs that is `forward`'s
-            /// order (identical results); with more, `forward` keeps four partial
-            /// sums, so the two agree up to rounding.
+            #[doc = #batch_doc]
             #[inline]
             #[must_use]
             pub fn forward_batch<const B: usize>(&self, xs: &[[#ty; #inputs]; B]) -> [[#ty; #outputs]; B] {
@@ -152,6 +147,50 @@ fn inherent_impl(
 
             #training
         }
+    }
+}
+
+/// `new()`'s doc: the initialisation each layer gets, from the table.
+fn new_doc(net: &Network) -> String {
+    let layers: Vec<String> = net
+        .layers
+        .iter()
+        .map(|layer| {
+            let act = layer.activation.value;
+            let scheme = match act.row().init {
+                Init::He => "He",
+                Init::Glorot => "Glorot",
+            };
+            format!("layer {} ({}): {scheme}", layer.index, act.name())
+        })
+        .collect();
+    format!(
+        "A freshly initialised network: weights drawn from uniform \
+         initialisation chosen per layer by its activation ({}), biases zero.",
+        layers.join("; ")
+    )
+}
+
+/// `forward_batch`'s doc: whether it equals `forward` bit for bit, which
+/// the layer sizes decide.
+fn forward_batch_doc(net: &Network) -> String {
+    let head = "The outputs for a fixed batch of `B` inputs, computed across the \
+                batch (vectorised over samples), with several times the throughput \
+                of `forward` per sample.";
+    let narrow = net.layers.iter().all(|l| net.width_before(l.index) < 4);
+    if narrow {
+        format!(
+            "{head}\n\nEvery layer of this network has fewer than four inputs, so \
+             each unit's sum runs in `forward`'s order: the results equal \
+             `forward`'s bit for bit."
+        )
+    } else {
+        format!(
+            "{head}\n\nEach unit's sum runs over its inputs in order, while \
+             `forward` keeps four partial sums (`mlp::__private::linalg::dot`'s \
+             order) for layers of four or more inputs, so the two agree up to \
+             rounding."
+        )
     }
 }
 
@@ -244,6 +283,7 @@ fn untrainable_methods() -> TokenStream {
 fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
     let declaration = net.declaration();
+    let declaration_doc = format!("The declaration: `{declaration}`.");
     let shapes = net.layer_shapes().into_iter().map(|(units, inputs)| {
         let (units, inputs) = (lit(units), lit(inputs));
         quote!((#units, #inputs))
@@ -268,6 +308,7 @@ fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
         unsafe impl ::mlp::__private::Params for #ident {
             type Scalar = #ty;
             const PARAMS: usize = #ident::PARAMS;
+            #[doc = #declaration_doc]
             const DECLARATION: &'static str = #declaration;
             const LAYER_SHAPES: &'static [(usize, usize)] = &[#(#shapes),*];
             const FROZEN: &'static [bool] = &[#(#frozen),*];
@@ -285,12 +326,11 @@ fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
 fn network_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
     let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
-    let act = activation_type(net.output().activation.value);
+    let kind = format_ident!("{}", net.output().activation.value.output_kind());
     quote! {
         #[automatically_derived]
         impl ::mlp::__private::Network<#inputs, #outputs> for #ident {
-            const OUTPUT_KIND: ::mlp::__private::OutputKind =
-                <#act as ::mlp::__private::Activation>::OUTPUT_KIND;
+            const OUTPUT_KIND: ::mlp::OutputKind = ::mlp::OutputKind::#kind;
             #[inline]
             fn forward(&self, x: &[#ty; #inputs]) -> [#ty; #outputs] {
                 #ident::forward(self, x)
@@ -302,13 +342,11 @@ fn network_impl(net: &Network, ty: &TokenStream) -> TokenStream {
 fn trainable_impl(net: &Network, loss: Loss, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
     let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
-    let kind = runtime("LossKind");
     let variant = format_ident!("{}", loss.row().kind);
-    let loss = quote!(#kind::#variant);
     quote! {
         #[automatically_derived]
         impl ::mlp::__private::Trainable<#inputs, #outputs> for #ident {
-            const LOSS: ::mlp::__private::LossKind = #loss;
+            const LOSS: ::mlp::LossKind = ::mlp::LossKind::#variant;
             #[inline]
             fn loss(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> #ty {
                 #ident::loss(self, x, d)

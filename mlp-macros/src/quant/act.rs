@@ -47,7 +47,14 @@ impl Act {
             Activation::Linear | Activation::Relu | Activation::LeakyRelu => Kind::Affine,
             Activation::Step | Activation::Sign => Kind::Threshold,
             Activation::Softmax => Kind::Softmax,
-            _ => Kind::Table,
+            Activation::Softsign
+            | Activation::Sigmoid
+            | Activation::Tanh
+            | Activation::Softplus
+            | Activation::Gaussian
+            | Activation::Elu
+            | Activation::Gelu
+            | Activation::Silu => Kind::Table,
         }
     }
 
@@ -97,7 +104,17 @@ impl Act {
             Activation::Gaussian => &[0.0],
             Activation::Gelu => &[-0.751_791_524_693_564_5],
             Activation::Silu => &[-1.278_464_542_761_074],
-            _ => &[],
+            Activation::Linear
+            | Activation::Step
+            | Activation::Sign
+            | Activation::Softsign
+            | Activation::Sigmoid
+            | Activation::Tanh
+            | Activation::Relu
+            | Activation::Softplus
+            | Activation::Softmax
+            | Activation::LeakyRelu
+            | Activation::Elu => &[],
         }
     }
 
@@ -112,7 +129,11 @@ impl Act {
             ],
             Activation::Gelu => &[-std::f64::consts::SQRT_2, std::f64::consts::SQRT_2],
             Activation::Silu => &[-2.399_357_280_515_467, 2.399_357_280_515_467],
-            _ => &[],
+            Activation::Linear
+            | Activation::Step
+            | Activation::Sign
+            | Activation::Softplus
+            | Activation::Softmax => &[],
         }
     }
 
@@ -171,7 +192,12 @@ impl Act {
             Activation::Elu => self.alpha,   // α e^h for h ≤ 0
             Activation::Gelu => 0.797_9,     // φ(h)(2 − h²) at 0 = 0.79788
             Activation::Silu => 0.5,         // σ′(h)(2 + h(1 − 2σ)) at 0
-            _ => 0.0,
+            Activation::Linear
+            | Activation::Step
+            | Activation::Sign
+            | Activation::Relu
+            | Activation::Softmax
+            | Activation::LeakyRelu => 0.0,
         }
     }
 
@@ -180,7 +206,19 @@ impl Act {
     pub fn kink(self) -> f64 {
         match self.act {
             Activation::Elu => (1.0 - self.alpha).abs(),
-            _ => 0.0,
+            Activation::Linear
+            | Activation::Step
+            | Activation::Sign
+            | Activation::Softsign
+            | Activation::Sigmoid
+            | Activation::Tanh
+            | Activation::Relu
+            | Activation::Softplus
+            | Activation::Gaussian
+            | Activation::Softmax
+            | Activation::LeakyRelu
+            | Activation::Gelu
+            | Activation::Silu => 0.0,
         }
     }
 }

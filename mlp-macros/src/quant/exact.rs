@@ -11,7 +11,7 @@ use crate::model::Code;
 /// The integer network on input codes, computed with the runtime's own
 /// kernels (so exactly what `forward` returns).
 pub(super) fn simulate(layers: &[IntLayer], code: Code, x: &[i32]) -> Vec<i32> {
-    use mlp_runtime::int::{softmax_codes, Affine, Lookup};
+    use mlp_runtime::__private::int::{softmax_codes, Affine, Lookup};
     let (min, max) = (code.min() as i32, code.max() as i32);
     let mut y = x.to_vec();
     for layer in layers {

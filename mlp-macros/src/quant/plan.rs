@@ -58,8 +58,8 @@ impl Factor {
     }
 
     /// As the runtime holds it (the multiplier is below 2^31, the shift at most 62).
-    pub fn runtime(self) -> mlp_runtime::int::Scale {
-        mlp_runtime::int::Scale {
+    pub fn runtime(self) -> mlp_runtime::__private::int::Scale {
+        mlp_runtime::__private::int::Scale {
             multiplier: self.multiplier as i32,
             shift: self.shift as u8,
         }

@@ -49,9 +49,7 @@ impl Xor {
             b2: [0.0; 1],
         }
     }
-    /// A freshly initialised network: each layer's weights drawn from He
-    /// (relu, softplus) or Glorot (the other activations) uniform
-    /// initialisation, biases zero.
+    ///A freshly initialised network: weights drawn from uniform initialisation chosen per layer by its activation (layer 1 (relu): He; layer 2 (sigmoid): Glorot), biases zero.
     #[must_use]
     pub fn new<R: ::mlp::__private::rand::Rng + ?Sized>(rng: &mut R) -> Self {
         let mut net = Self::zeroed();
@@ -77,12 +75,9 @@ impl Xor {
         );
         y2
     }
-    /// The outputs for a fixed batch of `B` inputs. Computed across the
-    /// batch (vectorised over samples), so it has several times the
-    /// throughput of `forward` per sample. Each unit's sum runs over its
-    /// inputs in order: with fewer than four inputs that is `forward`'s
-    /// order (identical results); with more, `forward` keeps four partial
-    /// sums, so the two agree up to rounding.
+    /**The outputs for a fixed batch of `B` inputs, computed across the batch (vectorised over samples), with several times the throughput of `forward` per sample.
+
+Every layer of this network has fewer than four inputs, so each unit's sum runs in `forward`'s order: the results equal `forward`'s bit for bit.*/
     #[inline]
     #[must_use]
     pub fn forward_batch<const B: usize>(&self, xs: &[[f32; 2]; B]) -> [[f32; 1]; B] {
@@ -271,6 +266,7 @@ impl Xor {
 unsafe impl ::mlp::__private::Params for Xor {
     type Scalar = f32;
     const PARAMS: usize = Xor::PARAMS;
+    ///The declaration: `input 2, dense 2 relu, dense 1 sigmoid, loss bce`.
     const DECLARATION: &'static str = "input 2, dense 2 relu, dense 1 sigmoid, loss bce";
     const LAYER_SHAPES: &'static [(usize, usize)] = &[(2, 2), (1, 2)];
     const FROZEN: &'static [bool] = &[false, false];
@@ -287,7 +283,7 @@ unsafe impl ::mlp::__private::Params for Xor {
 }
 #[automatically_derived]
 impl ::mlp::__private::Network<2, 1> for Xor {
-    const OUTPUT_KIND: ::mlp::__private::OutputKind = <::mlp::__private::Sigmoid as ::mlp::__private::Activation>::OUTPUT_KIND;
+    const OUTPUT_KIND: ::mlp::OutputKind = ::mlp::OutputKind::Probabilities;
     #[inline]
     fn forward(&self, x: &[f32; 2]) -> [f32; 1] {
         Xor::forward(self, x)
@@ -295,7 +291,7 @@ impl ::mlp::__private::Network<2, 1> for Xor {
 }
 #[automatically_derived]
 impl ::mlp::__private::Trainable<2, 1> for Xor {
-    const LOSS: ::mlp::__private::LossKind = ::mlp::__private::LossKind::Bce;
+    const LOSS: ::mlp::LossKind = ::mlp::LossKind::Bce;
     #[inline]
     fn loss(&self, x: &[f32; 2], d: &[f32; 1]) -> f32 {
         Xor::loss(self, x, d)

@@ -9,7 +9,8 @@
 //! either scalar; no biases at all (zeros). The same `decode` serves
 //! `from_slice` here and `#[weights("..")]` in the macro.
 
-use super::{non_finite, WeightsError};
+use super::flat::non_finite;
+use super::WeightsError;
 use crate::scalar::Sealed;
 use crate::{Params, Scalar};
 use alloc::borrow::ToOwned;
@@ -69,7 +70,7 @@ pub fn to_vec<N: Params>(net: &N) -> Vec<u8> {
     out.extend_from_slice(header.as_bytes());
     let start = out.len();
     out.resize(start + offset, 0);
-    super::write_le(net, &mut out[start..]);
+    super::flat::write_le(net, &mut out[start..]);
     out
 }
 

@@ -2,6 +2,7 @@
 //! go through parse -> model -> check -> expand as plain functions, and each
 //! must come back as code or as errors.
 
+use crate::model::{Activation, ACTIVATIONS};
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use std::panic;
 
@@ -23,45 +24,11 @@ impl Rng {
     }
 }
 
+/// Words besides the activations' names (every name in `ACTIVATIONS`,
+/// aliases included, is added by [`words`]).
 const WORDS: &[&str] = &[
-    "input",
-    "dense",
-    "loss",
-    "struct",
-    "pub",
-    "crate",
-    "relu",
-    "sigmoid",
-    "logistic",
-    "softmax",
-    "tanh",
-    "linear",
-    "step",
-    "sign",
-    "softsign",
-    "softplus",
-    "gaussian",
-    "mse",
-    "sse",
-    "bce",
-    "ce",
-    "scalar",
-    "f32",
-    "f64",
-    "f16",
-    "rleu",
-    "Xor",
-    "foo",
-    "self",
-    "type",
-    "r#loss",
-    "leaky_relu",
-    "elu",
-    "gelu",
-    "silu",
-    "swish",
-    "frozen",
-    "weights",
+    "input", "dense", "loss", "struct", "pub", "crate", "mse", "sse", "bce", "ce", "scalar", "f32",
+    "f64", "f16", "rleu", "Xor", "foo", "self", "type", "r#loss", "frozen", "weights",
 ];
 const LITERALS: &[&str] = &[
     "0",
@@ -83,24 +50,27 @@ const LITERALS: &[&str] = &[
 ];
 const PUNCTS: &[char] = &[',', ';', '<', '>', '#', '!', ':', '=', '-', '.', '&'];
 
+/// [`WORDS`] and every activation name.
+fn words() -> Vec<&'static str> {
+    let names = ACTIVATIONS.iter().flat_map(|r| r.names.iter().copied());
+    WORDS.iter().copied().chain(names).collect()
+}
+
 /// A random valid declaration.
 fn valid(rng: &mut Rng) -> String {
-    let acts = [
-        "linear",
-        "softsign",
-        "sigmoid",
-        "tanh",
-        "relu",
-        "softplus",
-        "gaussian",
-        "leaky_relu",
-        "leaky_relu(0.2)",
-        "elu",
-        "elu(0.5)",
-        "gelu",
-        "silu",
-        "swish",
-    ];
+    // Every activation that can sit in a hidden layer of a trained network,
+    // from the language's table, and the parametric ones with an α.
+    let mut acts: Vec<String> = ACTIVATIONS
+        .iter()
+        .filter(|r| {
+            !matches!(
+                r.activation,
+                Activation::Step | Activation::Sign | Activation::Softmax
+            )
+        })
+        .flat_map(|r| r.names.iter().map(|n| (*n).to_owned()))
+        .collect();
+    acts.extend(["leaky_relu(0.2)".to_owned(), "elu(0.5)".to_owned()]);
     let mut s = String::new();
     if rng.below(2) == 0 {
         s.push_str("#[scalar(f64)] ");
@@ -139,7 +109,7 @@ fn valid(rng: &mut Rng) -> String {
 fn random_token(rng: &mut Rng) -> TokenTree {
     match rng.below(4) {
         0 => {
-            let w = *rng.pick(WORDS);
+            let w = *rng.pick(&words());
             match w.strip_prefix("r#") {
                 Some(raw) => TokenTree::Ident(Ident::new_raw(raw, Span::call_site())),
                 None => TokenTree::Ident(Ident::new(w, Span::call_site())),
