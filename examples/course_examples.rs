@@ -5,7 +5,7 @@
 //! cargo run --example course_examples
 //! ```
 //!
-//! The same computations are asserted by `tests/course_notes.rs`, which
+//! The same computations are asserted by `tests/it/course_notes.rs`, which
 //! includes this file.
 
 use mlp::network;

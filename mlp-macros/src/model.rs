@@ -462,8 +462,8 @@ mod tests {
                 true,
             ),
             (
-                "tests/gradcheck.rs",
-                include_str!("../../tests/gradcheck.rs"),
+                "tests/it/gradcheck.rs",
+                include_str!("../../tests/it/gradcheck.rs"),
                 false,
             ),
             (
@@ -476,7 +476,7 @@ mod tests {
             for (file, text, by_type) in places {
                 // Zero derivative: no gradient to check.
                 let constant = matches!(row.activation, Activation::Step | Activation::Sign);
-                if constant && file == "tests/gradcheck.rs" {
+                if constant && file == "tests/it/gradcheck.rs" {
                     continue;
                 }
                 let word = if by_type { row.runtime } else { row.names[0] };

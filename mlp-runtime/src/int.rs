@@ -12,11 +12,11 @@
 //! `get`.
 //!
 //! ```
-//! use mlp::int::{Affine, Scale};
+//! use mlp::__private::int::{Affine, Scale};
 //!
 //! // relu, requantised by 0.5: code = max(0, round(acc / 2)) - 128.
 //! let stage = Affine { pos: Scale { multiplier: 1 << 30, shift: 31 }, neg: Scale::ZERO, offset: -128 };
-//! let y: [i8; 3] = mlp::int::affine(&[7, -4, 1000], &[stage; 3]);
+//! let y: [i8; 3] = mlp::__private::int::affine(&[7, -4, 1000], &[stage; 3]);
 //! assert_eq!(y, [-124, -128, 127]); // 3.5 rounds up; 500 - 128 saturates
 //! ```
 

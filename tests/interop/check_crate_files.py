@@ -1,4 +1,4 @@
-"""Reads the files tests/interop.rs wrote with `mlp::weights::save` and
+"""Reads the files tests/it/interop.rs wrote with `mlp::weights::save` and
 checks them as PyTorch would see them: tensor names of an nn.Sequential,
 shapes (out, in), dtypes, the metadata, and the values, both against the
 network's flat parameter list and through a numpy forward pass compared

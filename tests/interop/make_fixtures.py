@@ -1,5 +1,5 @@
 """Weight files as PyTorch users have them, written by the real `safetensors`
-package, with forward values computed by numpy: what tests/interop.rs loads.
+package, with forward values computed by numpy: what tests/it/interop.rs loads.
 
     python make_fixtures.py OUT_DIR
 

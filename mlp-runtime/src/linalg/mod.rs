@@ -18,7 +18,7 @@
 //! (fan-in 16 or 64), where it used to dominate; BENCHMARKS.md has the
 //! measurements. The results differ from the running sum only by rounding
 //! (all are sums of the same products, rounded in another order);
-//! `tests/perf_accuracy.rs` bounds the difference.
+//! `tests/it/perf_accuracy.rs` bounds the difference.
 //!
 //! The weights keep the contract's layout (row i = unit i); only the
 //! traversal changes.

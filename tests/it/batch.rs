@@ -5,9 +5,9 @@
 //! for 784-128-10 (relative to the gradient's largest entry, which is the
 //! scale every entry is summed at).
 
-mod common;
+use crate::common;
 
-use common::{random_net, targets, uniform, Targets};
+use crate::common::{random_net, targets, uniform, Targets};
 use mlp::rand::RngExt;
 use mlp::{network, Trainable};
 

@@ -9,7 +9,7 @@
 //! sets `MLP_PYTHON` to a Python with `safetensors` and `numpy`, which runs
 //! the read-back check (required when `CI` is set).
 
-mod common;
+use crate::common;
 
 use mlp::network;
 use mlp::rand::RngExt;

@@ -13,7 +13,7 @@
 //! scales (1/128 with zero point 0, 1/256 with −128), softmax on int8
 //! logits with output scale 1/256 and zero point −128.
 //!
-//! `cargo test --release --test int_vs_tflm -- --nocapture` prints the
+//! `cargo test --release --test it int_vs_tflm -- --nocapture` prints the
 //! table of BENCHMARKS.md; the test fails if a target of the integer
 //! networks issue is missed.
 

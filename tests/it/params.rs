@@ -1,7 +1,7 @@
 //! The flat parameter view (`Params`), which rests on `unsafe` code: its
 //! order is the field order, writes through it land in the right field, and
 //! it covers exactly `PARAMS` scalars. Run under Miri too:
-//! `cargo +nightly miri test --test params`.
+//! `cargo +nightly miri test --test it params::`.
 
 use mlp::{network, Network, Params};
 

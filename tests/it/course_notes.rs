@@ -2,7 +2,7 @@
 //! closed forms they come from. The computations live in
 //! `examples/course_examples.rs`, which prints them.
 
-#[path = "../examples/course_examples.rs"]
+#[path = "../../examples/course_examples.rs"]
 mod course_examples;
 
 use course_examples::{all, Example};

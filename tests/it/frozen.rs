@@ -6,7 +6,7 @@
 // A list of one range is what the iterator yields for these networks.
 #![allow(clippy::single_range_in_vec_init)]
 
-mod common;
+use crate::common;
 
 use mlp::network;
 use mlp::optim::{Adam, Optimizer, Rprop, Sgd};

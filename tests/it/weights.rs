@@ -2,11 +2,11 @@
 //! for f32 and f64 networks of 1 to 3 layers (one over the unrolling
 //! threshold), every error with its message, and files mangled 10^5 ways.
 //!
-//! Also writes the fixtures `tests/weights_baked.rs` compiles against
+//! Also writes the fixtures `tests/it/weights_baked.rs` compiles against
 //! (`tests/fixtures/`): `fixtures_are_fresh` fails if they are stale, and
 //! with `MLP_UPDATE_FIXTURES=1` rewrites them.
 
-mod common;
+use crate::common;
 
 use mlp::network;
 use mlp::rand::RngExt;
@@ -348,12 +348,12 @@ fn f16_file() -> Vec<u8> {
     safetensors::tensor::serialize([("0.weight", view)], None).unwrap()
 }
 
-/// Writes or checks the fixtures `tests/weights_baked.rs` compiles against.
+/// Writes or checks the fixtures `tests/it/weights_baked.rs` compiles against.
 #[test]
 fn fixtures_are_fresh() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
     let source = format!(
-        "// Written by tests/weights.rs (`MLP_UPDATE_FIXTURES=1 cargo test --test weights`)\n// from `to_rust`; compiled by tests/weights_baked.rs.\n\n{}\n{}\n{}\n{}",
+        "// Written by tests/it/weights.rs (`MLP_UPDATE_FIXTURES=1 cargo test --test it weights`)\n// from `to_rust`; compiled by tests/it/weights_baked.rs.\n\n{}\n{}\n{}\n{}",
         common::awkward::<D1>(1).to_rust("D1_TRAINED"),
         common::awkward::<F2>(2).to_rust("F2_TRAINED"),
         common::awkward::<F3>(3).to_rust("F3_TRAINED"),

@@ -5,7 +5,7 @@ use mlp::data::{one_hot, parse_labelled, stratified_split, Standardizer};
 
 #[test]
 fn shipped_data_sets_parse() {
-    let (x, y) = parse_labelled::<f64, 4>(include_str!("../data/iris.csv"), true).unwrap();
+    let (x, y) = parse_labelled::<f64, 4>(include_str!("../../data/iris.csv"), true).unwrap();
     assert_eq!((x.len(), y.len()), (150, 150));
     assert_eq!(x[0], [5.1, 3.5, 1.4, 0.2]);
     assert_eq!(
@@ -14,7 +14,7 @@ fn shipped_data_sets_parse() {
             .collect::<Vec<_>>(),
         [50, 50, 50]
     );
-    let (x, y) = parse_labelled::<f32, 64>(include_str!("../data/digits.csv"), false).unwrap();
+    let (x, y) = parse_labelled::<f32, 64>(include_str!("../../data/digits.csv"), false).unwrap();
     assert_eq!(x.len(), 1797);
     assert!(y.iter().all(|&l| l < 10));
     assert!(x.iter().flatten().all(|&v| (0.0..=16.0).contains(&v)));

@@ -4,7 +4,7 @@
 //! product is written in the order the runtime's looped `linalg::dot` adds
 //! (four partial sums over j mod 4, then the tail), whatever the fan-in.
 
-mod common;
+use crate::common;
 
 use mlp::{network, Params};
 

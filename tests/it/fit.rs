@@ -1,7 +1,7 @@
 //! Mini-batch semantics, the training loop, early stopping and checked
 //! training.
 
-mod common;
+use crate::common;
 
 use mlp::network;
 use mlp::optim::{Adam, Rprop, Sgd};

@@ -12,7 +12,7 @@
 // Index loops on purpose: the hand-written code spells out w[i][j].
 #![allow(clippy::needless_range_loop)]
 
-mod common;
+use crate::common;
 
 use mlp::activation::{Elementwise, Tanh};
 use mlp::loss::bce_logits;

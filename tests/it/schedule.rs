@@ -1,7 +1,7 @@
 //! Learning-rate schedules at chosen epochs against hand-worked values,
 //! gradient clipping on a gradient of known norm, and both inside `Fit`.
 
-mod common;
+use crate::common;
 
 use mlp::network;
 use mlp::optim::{clip_grad_norm, Optimizer, Schedule, Sgd};

@@ -1,6 +1,6 @@
 //! SGD semantics, numerical stability at extreme logits, and learning XOR.
 
-mod common;
+use crate::common;
 
 use mlp::{network, Params, Trainable};
 
@@ -124,7 +124,7 @@ fn train_step_is_backward_then_sgd<N, const IN: usize, const OUT: usize>(
 
 #[test]
 fn train_step_equals_backward_plus_sgd() {
-    use common::Targets;
+    use crate::common::Targets;
     train_step_is_backward_then_sgd::<Small, 3, 2>(11, Targets::Unit);
     train_step_is_backward_then_sgd::<Deep, 3, 3>(12, Targets::Real);
     train_step_is_backward_then_sgd::<Wide, 30, 10>(13, Targets::Distribution);

@@ -8,7 +8,7 @@
 //! running sum per dot product (forward and gradient). The 784-128-10 f32
 //! bound is in `perf_accuracy.rs`.
 
-mod common;
+use crate::common;
 
 use mlp::activation::{Elementwise, Gelu, Relu, Sigmoid, Tanh};
 use mlp::{network, Params, Trainable};

@@ -4,9 +4,7 @@
 //! Parametric activations appear with their default α here and with other
 //! values in `parametric_activations`.
 
-mod common;
-
-use common::{gradcheck, Targets};
+use crate::common::{gradcheck, Targets};
 use mlp::network;
 
 const TOLERANCE: f64 = 1e-6;

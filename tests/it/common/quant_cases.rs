@@ -1,5 +1,5 @@
-// The networks the integer tests quantise (shared by tests/quant_fixtures.rs,
-// which writes their random weights, and tests/quantize.rs, which checks
+// The networks the integer tests quantise (shared by tests/it/quant_fixtures.rs,
+// which writes their random weights, and tests/it/quantize.rs, which checks
 // them): every activation of the language at least once, hidden and
 // output, f32 and f64 sources. Each row: name, scalar, layers, input box,
 // and the layers' output stages (field names) for the i64 reference.
@@ -43,7 +43,7 @@ macro_rules! for_each_case {
 
 // More boxes over the same weights (not fixtures of their own): far from
 // 0, tiny, mixed scales per input, and wide enough to saturate.
-#[allow(unused_macros)] // tests/quant_fixtures.rs writes no fixtures for these
+#[allow(unused_macros)] // tests/it/quant_fixtures.rs writes no fixtures for these
 macro_rules! for_each_box_case {
     ($m:ident) => {
         $m!(offset_box, f32, "tests/fixtures/quant/tanh_linear.safetensors",

@@ -7,7 +7,7 @@
 // The reference is written as plain index loops on purpose: one running sum.
 #![allow(clippy::needless_range_loop)]
 
-mod common;
+use crate::common;
 
 use mlp::network;
 use mlp::rand::RngExt;

@@ -1,4 +1,4 @@
-//! Writes the random networks `tests/quantize.rs` quantises
+//! Writes the random networks `tests/it/quantize.rs` quantises
 //! (`tests/fixtures/quant/`): `fixtures_are_fresh` fails if a file is
 //! stale, and with `MLP_UPDATE_FIXTURES=1` rewrites them. The weights are
 //! uniform in [-1.5, 1.5] from a seed per network, saved with

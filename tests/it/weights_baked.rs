@@ -1,9 +1,9 @@
 //! Weights compiled in: the `to_rust` source in `tests/fixtures/trained.rs`
 //! and the safetensors files baked by `#[weights("..")]` are bit for bit
-//! the networks `tests/weights.rs` wrote them from (which also checks the
+//! the networks `tests/it/weights.rs` wrote them from (which also checks the
 //! fixtures are fresh).
 
-mod common;
+use crate::common;
 
 use mlp::network;
 
@@ -25,7 +25,7 @@ network! {
 
 mod source {
     use super::{D1, D3, F2, F3};
-    include!("fixtures/trained.rs");
+    include!("../fixtures/trained.rs");
 }
 
 /// A baked network lives in flash: a `static` of its `TRAINED`.
