@@ -6,8 +6,7 @@
 //! One neuron, input 1, target 0, initial w = b = 2 (output σ(4) = 0.982),
 //! plain SGD with learning rate 0.15 (the same for both). Prints both step
 //! counts to reach output < 0.1, and writes the two curves to
-//! `ce_vs_quadratic.svg` in the target directory (or the path given as the
-//! first argument).
+//! `target/ce_vs_quadratic.svg` (or the path given as the first argument).
 //!
 //! ```text
 //! cargo run --release --example ce_vs_quadratic
@@ -78,16 +77,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The first argument if given, else `ce_vs_quadratic.svg` in the target
-/// directory this example was built in (wherever `CARGO_TARGET_DIR` put
-/// it: the binary is `<target>/<profile>/examples/ce_vs_quadratic`).
+/// The first argument if given, else `target/ce_vs_quadratic.svg` under
+/// the current directory (created if missing, as `deploy` does: a
+/// `CARGO_TARGET_DIR` elsewhere leaves no `target/` to write into).
 fn svg_path() -> std::path::PathBuf {
-    if let Some(arg) = std::env::args_os().nth(1) {
-        return arg.into();
-    }
-    let exe = std::env::current_exe().unwrap_or_default();
-    let target = exe.ancestors().nth(3).unwrap_or(std::path::Path::new("."));
-    target.join("ce_vs_quadratic.svg")
+    std::env::args_os()
+        .nth(1)
+        .map_or_else(|| "target/ce_vs_quadratic.svg".into(), Into::into)
 }
 
 fn plot(path: &std::path::Path, ce: &[f64], sq: &[f64]) -> Result<(), Box<dyn std::error::Error>> {

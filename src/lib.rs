@@ -92,7 +92,7 @@ extern crate std;
 
 pub use mlp_macros::network;
 pub use mlp_runtime::{activation, loss, optim, rand, weights};
-#[cfg(feature = "std")]
+#[cfg(feature = "alloc")]
 pub use mlp_runtime::{boxed, data, train};
 pub use mlp_runtime::{LossKind, Network, Params, Scalar, Trainable, TrainableRanges};
 // Also in their modules (`activation`, `weights`): one page each, there.
