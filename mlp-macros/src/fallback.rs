@@ -1,16 +1,164 @@
-//! Output for a declaration with errors: the errors, plus a stand-in struct
-//! of the declared name, so that code using the network reports nothing but
-//! the declaration's own mistakes (after thiserror's `fallback.rs`).
+//! Output for a declaration with errors: the errors, plus a stand-in of the
+//! declared name, so that code using the network reports nothing but the
+//! declaration's own mistakes (after thiserror's `fallback.rs`).
+//!
+//! When the declaration resolved (its sizes and names are known, and only a
+//! rule failed, such as softmax with `bce`), the stand-in has the real
+//! struct, signatures and trait impls, with bodies that return zeros, and
+//! the `#[quantize]` types exist too: the user's code type-checks exactly as
+//! it will once the declaration is fixed, with no follow-on error or
+//! warning. Otherwise a unit struct whose methods accept anything.
 
 use crate::ast::Item;
+use crate::expand;
+use crate::model::{Network, MAX_PARAMS};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
-pub fn expand(item: &Item, errors: &syn::Error) -> TokenStream {
+pub fn expand(item: &Item, net: Option<&Network>, errors: &syn::Error) -> TokenStream {
     let errors = errors.to_compile_error();
-    let (vis, ident) = (&item.vis, &item.ident);
+    // Past the size limits (themselves errors) a typed stand-in would be
+    // as large as the network that was refused.
+    let stand_in = match net {
+        Some(net) if net.params() <= MAX_PARAMS => typed(net),
+        _ => untyped(item),
+    };
     quote! {
         #errors
+        #stand_in
+    }
+}
+
+/// The network's own struct and traits, with methods that return zeros.
+fn typed(net: &Network) -> TokenStream {
+    let scalar = format_ident!("{}", net.scalar.name());
+    let ty = quote!(#scalar);
+    let ident = &net.ident;
+    let lit = |n: usize| proc_macro2::Literal::usize_unsuffixed(n);
+    let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
+    let params = net.params();
+    let (bytes, params) = (lit(params * net.scalar.bytes()), lit(params));
+    let zero_fields = net.layers.iter().map(|layer| {
+        let (n, m) = (lit(layer.width.value), lit(net.width_before(layer.index)));
+        let (w, b) = (
+            format_ident!("w{}", layer.index),
+            format_ident!("b{}", layer.index),
+        );
+        quote!(#w: [[0.0; #m]; #n], #b: [0.0; #n],)
+    });
+    let training = match net.loss {
+        Some(_) => quote! {
+            pub fn loss(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> #ty {
+                let _ = (x, d);
+                0.0
+            }
+            pub fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
+                let _ = (x, d, grad);
+                0.0
+            }
+            pub fn backward_batch<const B: usize>(
+                &self,
+                xs: &[[#ty; #inputs]; B],
+                ds: &[[#ty; #outputs]; B],
+                grad: &mut Self,
+            ) -> #ty {
+                let _ = (xs, ds, grad);
+                0.0
+            }
+            pub fn train_step(&mut self, x: &[#ty; #inputs], d: &[#ty; #outputs], lr: #ty) -> #ty {
+                let _ = (x, d, lr);
+                0.0
+            }
+        },
+        None => expand::untrainable_methods(),
+    };
+    let item = expand::struct_item(net, &ty, &[]);
+    let params_impl = expand::params_impl(net, &ty);
+    let network_impl = expand::network_impl(net, &ty);
+    let trainable_impl = net
+        .loss
+        .map(|loss| expand::trainable_impl(net, loss.value, &ty));
+    let quantized = net.quantize.iter().map(|q| {
+        let (name, vis) = (&q.ident, &net.vis);
+        let code = format_ident!("{}", q.code.name());
+        quote! {
+            #[allow(dead_code)]
+            #vis struct #name;
+            #[allow(dead_code, clippy::all)]
+            impl #name {
+                pub const TRAINED: Self = Self;
+                pub const ERROR_BOUND: [f32; #outputs] = [0.0; #outputs];
+                pub fn forward(&self, x: &[#code; #inputs]) -> [#code; #outputs] {
+                    let _ = x;
+                    [0; #outputs]
+                }
+                pub fn quantize(x: &[f32; #inputs]) -> [#code; #inputs] {
+                    let _ = x;
+                    [0; #inputs]
+                }
+                pub fn dequantize(y: &[#code; #outputs]) -> [f32; #outputs] {
+                    let _ = y;
+                    [0.0; #outputs]
+                }
+                pub fn forward_f32(&self, x: &[f32; #inputs]) -> [f32; #outputs] {
+                    let _ = x;
+                    [0.0; #outputs]
+                }
+            }
+        }
+    });
+    quote! {
+        #[allow(dead_code)]
+        #item
+        #[allow(dead_code, clippy::all)]
+        impl #ident {
+            pub const INPUTS: usize = #inputs;
+            pub const OUTPUTS: usize = #outputs;
+            pub const PARAMS: usize = #params;
+            pub const BYTES: usize = #bytes;
+            pub const TRAINED: Self = Self::zeroed();
+            pub const fn zeroed() -> Self {
+                Self { #(#zero_fields)* }
+            }
+            pub fn new<R: ::mlp::__private::rand::Rng + ?Sized>(rng: &mut R) -> Self {
+                let _ = rng;
+                Self::zeroed()
+            }
+            pub fn forward(&self, x: &[#ty; #inputs]) -> [#ty; #outputs] {
+                let _ = x;
+                [0.0; #outputs]
+            }
+            pub fn forward_batch<const B: usize>(&self, xs: &[[#ty; #inputs]; B]) -> [[#ty; #outputs]; B] {
+                let _ = xs;
+                [[0.0; #outputs]; B]
+            }
+            pub fn to_bytes(&self) -> [u8; #bytes] {
+                [0; #bytes]
+            }
+            pub fn from_bytes(bytes: &[u8; #bytes]) -> ::core::result::Result<Self, ::mlp::__private::WeightsError> {
+                let _ = bytes;
+                ::core::result::Result::Ok(Self::zeroed())
+            }
+            ::mlp::__private::if_alloc! {
+                pub fn to_rust(&self, name: &str) -> ::mlp::__private::String {
+                    let _ = name;
+                    ::mlp::__private::String::new()
+                }
+            }
+            #training
+        }
+        #params_impl
+        #network_impl
+        #trainable_impl
+        #(#quantized)*
+    }
+}
+
+/// A unit struct whose methods take any arguments (nothing about the
+/// network is known).
+fn untyped(item: &Item) -> TokenStream {
+    let (vis, ident) = (&item.vis, &item.ident);
+    quote! {
         #[allow(dead_code, clippy::all)]
         #vis struct #ident;
         #[allow(dead_code, unused_variables, clippy::all)]

@@ -44,13 +44,20 @@ fn expand_all(input: TokenStream) -> TokenStream {
 fn expand_item(item: &ast::Item) -> TokenStream {
     match validate(item) {
         Ok(checked) => expand::network(&checked),
-        Err(err) => fallback::expand(item, &err),
+        Err(failed) => fallback::expand(item, failed.net.as_deref(), &failed.errors),
     }
+}
+
+/// A declaration that did not pass: every error found in it, and the
+/// network if it resolved (only a rule failed), for the fallback.
+struct Failed {
+    errors: syn::Error,
+    net: Option<Box<model::Network>>,
 }
 
 /// The resolve and check stages: a checked network ready to expand, or
 /// every error found in the declaration.
-fn validate(item: &ast::Item) -> syn::Result<check::Checked> {
+fn validate(item: &ast::Item) -> Result<check::Checked, Failed> {
     let cx = ctxt::Ctxt::new();
     check::check_order(&cx, item);
     let net = resolve::network(&cx, item);
@@ -64,7 +71,12 @@ fn validate(item: &ast::Item) -> syn::Result<check::Checked> {
         (Some(net), Some(baked)) => quant::plans(&cx, net, &baked.values),
         _ => Vec::new(),
     };
-    cx.check()?;
+    if let Err(errors) = cx.check() {
+        return Err(Failed {
+            errors,
+            net: net.map(Box::new),
+        });
+    }
     // `resolve::network` returns `None` only after reporting an error.
     match net {
         Some(net) => Ok(check::Checked {
@@ -73,10 +85,10 @@ fn validate(item: &ast::Item) -> syn::Result<check::Checked> {
             baked,
             int,
         }),
-        None => Err(syn::Error::new(
-            item.ident.span(),
-            "invalid network declaration",
-        )),
+        None => Err(Failed {
+            errors: syn::Error::new(item.ident.span(), "invalid network declaration"),
+            net: None,
+        }),
     }
 }
 

@@ -29,6 +29,14 @@ pub enum Scalar {
 }
 
 impl Scalar {
+    /// Bytes per value.
+    pub fn bytes(self) -> usize {
+        match self {
+            Scalar::F32 => 4,
+            Scalar::F64 => 8,
+        }
+    }
+
     /// The Rust type, as written in `#[scalar(..)]`.
     pub fn name(self) -> &'static str {
         match self {

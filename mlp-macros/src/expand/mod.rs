@@ -44,7 +44,7 @@ pub fn network(checked: &Checked) -> TokenStream {
 }
 
 /// `pub struct Xor { pub w1: [[f32; 2]; 2], pub b1: [f32; 2], ... }`
-fn struct_item(net: &Network, ty: &TokenStream, docs: &[String]) -> TokenStream {
+pub(crate) fn struct_item(net: &Network, ty: &TokenStream, docs: &[String]) -> TokenStream {
     let (attrs, vis, ident) = (&net.attrs, &net.vis, &net.ident);
     let fields = net.layers.iter().map(|layer| {
         let l = layer.index;
@@ -258,7 +258,7 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
 
 /// For an inference-only network: training methods whose bound can never
 /// hold, so calling one reports "declared without a loss" at the call.
-fn untrainable_methods() -> TokenStream {
+pub(crate) fn untrainable_methods() -> TokenStream {
     let bound = quote!(where Self: ::mlp::__private::DeclaredWithLoss<X>);
     quote! {
         #[doc(hidden)]
@@ -280,7 +280,7 @@ fn untrainable_methods() -> TokenStream {
     }
 }
 
-fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
+pub(crate) fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
     let declaration = net.declaration();
     let declaration_doc = format!("The declaration: `{declaration}`.");
@@ -323,7 +323,7 @@ fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     }
 }
 
-fn network_impl(net: &Network, ty: &TokenStream) -> TokenStream {
+pub(crate) fn network_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
     let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
     let kind = format_ident!("{}", net.output().activation.value.output_kind());
@@ -339,7 +339,7 @@ fn network_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     }
 }
 
-fn trainable_impl(net: &Network, loss: Loss, ty: &TokenStream) -> TokenStream {
+pub(crate) fn trainable_impl(net: &Network, loss: Loss, ty: &TokenStream) -> TokenStream {
     let ident = &net.ident;
     let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
     let variant = format_ident!("{}", loss.row().kind);

@@ -9,10 +9,7 @@ use quote::quote;
 
 /// The inherent items, inside the network's `impl`.
 pub fn methods(net: &Network, baked: Option<&Baked>) -> TokenStream {
-    let size = match net.scalar {
-        crate::model::Scalar::F32 => 4,
-        crate::model::Scalar::F64 => 8,
-    };
+    let size = net.scalar.bytes();
     let bytes = lit(net.params() * size);
     let type_name = net.ident.to_string();
     let bytes_doc = format!(

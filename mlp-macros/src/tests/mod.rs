@@ -10,7 +10,7 @@ fn errors_of(tokens: TokenStream) -> Vec<String> {
     let input: ast::Input = syn::parse2(tokens).expect("parses");
     match validate(&input.items[0]) {
         Ok(_) => Vec::new(),
-        Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        Err(e) => e.errors.into_iter().map(|e| e.to_string()).collect(),
     }
 }
 
