@@ -16,6 +16,10 @@ use alloc::alloc::{alloc_zeroed, handle_alloc_error, Layout};
 use alloc::boxed::Box;
 
 /// A heap-allocated network with every parameter zero.
+///
+/// (`Box::new_zeroed` would say this in one line, but it is stable only
+/// from Rust 1.92, past this crate's MSRV of 1.89.)
+#[must_use]
 pub fn zeroed<N: Params>() -> Box<N> {
     let layout = Layout::new::<N>();
     if layout.size() == 0 {
@@ -37,6 +41,7 @@ pub fn zeroed<N: Params>() -> Box<N> {
 }
 
 /// A heap-allocated, freshly initialised network (as `N::new(rng)`).
+#[must_use]
 pub fn new<N: Params, R: rand::Rng + ?Sized>(rng: &mut R) -> Box<N> {
     let mut net = zeroed::<N>();
     net.init(rng);

@@ -57,6 +57,7 @@ pub unsafe trait Params: Clone + Send + Sync {
     const FROZEN: &'static [bool] = &[];
 
     /// A network whose every weight and bias is zero.
+    #[must_use]
     fn zeroed() -> Self;
 
     /// Re-initialises every weight as `new` does (He or Glorot per layer)
@@ -66,6 +67,7 @@ pub unsafe trait Params: Clone + Send + Sync {
 
     /// All parameters, in field order.
     #[inline]
+    #[must_use]
     fn params(&self) -> &[Self::Scalar] {
         let () = Flat::<Self>::CHECKED;
         // SAFETY: by the trait's contract `Self` is `PARAMS` contiguous
@@ -96,6 +98,7 @@ pub unsafe trait Params: Clone + Send + Sync {
     /// parameter except those of `frozen` layers, adjacent layers merged
     /// (one range for a network with nothing frozen).
     #[inline]
+    #[must_use]
     fn trainable() -> TrainableRanges<Self> {
         TrainableRanges {
             layer: 0,
@@ -173,6 +176,7 @@ pub trait Network<const IN: usize, const OUT: usize>: Params {
     const OUTPUT_KIND: OutputKind;
 
     /// The network's output for input `x`.
+    #[must_use]
     fn forward(&self, x: &[Self::Scalar; IN]) -> [Self::Scalar; OUT];
 }
 
@@ -182,6 +186,7 @@ pub trait Trainable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
     const LOSS: LossKind;
 
     /// The loss of one sample (input `x`, target `d`).
+    #[must_use]
     fn loss(&self, x: &[Self::Scalar; IN], d: &[Self::Scalar; OUT]) -> Self::Scalar;
 
     /// Adds this sample's gradient of the loss into `grad` and returns the

@@ -194,6 +194,7 @@ pub struct Sgd<N: Params> {
 
 impl<N: Params> Sgd<N> {
     /// Plain SGD with learning rate `lr`.
+    #[must_use]
     pub fn new(lr: N::Scalar) -> Self {
         Sgd {
             lr,
@@ -277,6 +278,7 @@ pub struct Adam<N: Params> {
 
 impl<N: Params> Adam<N> {
     /// Adam with learning rate `lr` and the usual β1 = 0.9, β2 = 0.999, ε = 1e-8.
+    #[must_use]
     pub fn new(lr: N::Scalar) -> Self {
         Adam {
             lr,
@@ -291,6 +293,7 @@ impl<N: Params> Adam<N> {
         }
     }
     /// AdamW: Adam with decoupled weight decay λ.
+    #[must_use]
     pub fn adamw(lr: N::Scalar, weight_decay: N::Scalar) -> Self {
         Adam {
             weight_decay,
@@ -362,10 +365,12 @@ pub struct Rprop<N: Params> {
 
 impl<N: Params> Rprop<N> {
     /// iRPROP− with FANN's defaults: η+ = 1.2, η− = 0.5, Δ0 = 0.1, Δ in [0, 50].
+    #[must_use]
     pub fn new() -> Self {
         Self::with_initial_step(N::Scalar::from_f64(0.1))
     }
     /// iRPROP− with initial step size Δ0.
+    #[must_use]
     pub fn with_initial_step(delta0: N::Scalar) -> Self {
         let mut delta = N::zeroed();
         delta.params_mut().fill(delta0);

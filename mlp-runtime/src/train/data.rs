@@ -21,6 +21,7 @@ impl<'a, T, const IN: usize, const OUT: usize> Data<'a, T, IN, OUT> {
     /// # Panics
     /// If the slices differ in length (a programming error, not a data
     /// error: the two come from the same place in the caller's code).
+    #[must_use]
     pub fn new(inputs: &'a [[T; IN]], targets: &'a [[T; OUT]]) -> Self {
         assert!(
             inputs.len() == targets.len(),

@@ -129,6 +129,7 @@ pub struct Fit<'a, T, const IN: usize, const OUT: usize> {
 
 impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
     /// Training on `train`: 100 epochs, batches of 32, shuffled, no metric.
+    #[must_use]
     pub fn new(train: Data<'a, T, IN, OUT>) -> Self {
         Fit {
             train,
