@@ -1,5 +1,6 @@
-//! Every worked example of the course notes (`shared/course-notes/`),
-//! computed with `network!` networks and printed beside the published value.
+//! Every worked example of the course notes the formulas come from (a
+//! course's lecture notes, kept outside this repository; each line names
+//! its note by number and quotes the published value), computed with `network!` networks and printed beside the published value.
 //!
 //! ```text
 //! cargo run --example course_examples

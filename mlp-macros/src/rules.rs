@@ -67,7 +67,7 @@ impl GradY {
 pub enum Delta {
     /// δ_k = y_k − d_k. sigmoid+bce and softmax+ce: the loss's derivative
     /// (y − d)/(y(1 − y)), resp. −d/y through the softmax Jacobian, cancels
-    /// f'(h) exactly (course notes 000, 001, 003).
+    /// f'(h) exactly.
     YMinusD,
     /// δ_k = −d_k (1 − y_k). sigmoid+ce: −d/y · y(1 − y).
     SigmoidCe,
@@ -196,7 +196,8 @@ mod tests {
     use super::*;
     use crate::model::{ACTIVATIONS, LOSSES};
 
-    /// The pairs DESIGN.md allows, written out independently of the table.
+    /// The pairs the language allows (the README's "Compile-time checks"),
+    /// written out independently of the table.
     fn allowed(act: &str, loss: &str) -> bool {
         match loss {
             "mse" | "sse" => !matches!(act, "step" | "sign"),

@@ -25,9 +25,8 @@ pub fn transpose<T: Scalar, const R: usize, const C: usize>(m: &[[T; C]; R]) -> 
 
 /// Units per tile of [`dense`], each unit's sums held for the whole batch:
 /// 1 on SSE (a unit's 32 sums already fill eight registers), 2 with
-/// AVX-512 (four registers; measured 1.5x faster than 1 on a 784 × 128
-/// layer at B = 32, while 4 and 8 units were gathered by LLVM and ran 30x
-/// slower).
+/// AVX-512 (four registers). Chosen by measurement: BENCHMARKS.md, "Batch
+/// tiles".
 const DENSE_UNITS: usize = if cfg!(target_feature = "avx512f") {
     2
 } else {
@@ -79,10 +78,9 @@ const PER_SAMPLE_INPUTS: usize = if cfg!(target_feature = "avx512f") {
 /// Wide layers without AVX-512 take one sample at a time through
 /// [`crate::linalg::dense`] (each value then exactly `forward`'s): with
 /// SSE2 that kernel outruns the batch tiles, whose registers hold one
-/// unit's 32 sums with nothing left to reuse a load (`forward_batch::<32>`
-/// of 784-128-10 5.2 → 4.6 µs per sample, 256-64-8 0.94 → 0.87; 64 and
-/// fewer inputs 2-5% slower, hence the threshold). With AVX-512 the batch
-/// tiles win (784-128-10 2.1 against 3.8 µs per sample).
+/// unit's 32 sums with nothing left to reuse a load; with AVX-512 the batch
+/// tiles win. The threshold and both measurements: BENCHMARKS.md, "Batch
+/// tiles".
 #[inline(always)]
 pub fn dense_input<T: Scalar, const I: usize, const O: usize, const B: usize>(
     w: &[[T; I]; O],
@@ -157,19 +155,15 @@ pub fn hidden_delta<A: Elementwise, T: Scalar, const I: usize, const O: usize, c
 }
 
 /// Inputs per tile of [`accumulate`]: four SSE registers of f32 per unit;
-/// with AVX-512, four registers of 16 (64 inputs measured 1.85x of
-/// per-sample `backward` on 784-128-10 against 1.61x with 16; the inputs
-/// past the last whole tile then go in tiles of 16).
+/// with AVX-512, four registers of 16 (the inputs past the last whole tile
+/// then go in tiles of 16). Measured: BENCHMARKS.md, "Batch tiles".
 const TILE_INPUTS: usize = if cfg!(target_feature = "avx512f") {
     64
 } else {
     16
 };
-/// Units per tile of [`accumulate`]. Measured with `cargo bench --bench
-/// perf -- batch` (784-128-10, 16-64-64-8): 2 × 16 beat 4 × 8 by 8% on
-/// the default target, and 4 or 8 units × 16 with AVX-512 (1.1x and
-/// 0.15x of per-sample `backward` against 1.5x and 2.9x: LLVM vectorises
-/// the wider tiles across units, with gathers).
+/// Units per tile of [`accumulate`]: wider tiles lose, as LLVM vectorises
+/// them across units with gathers. Measured: BENCHMARKS.md, "Batch tiles".
 const TILE_UNITS: usize = 2;
 
 /// `grad_w[i][j] += scale · Σ_b δ[i][b] y[b][j]` and `grad_b[i] += scale ·

@@ -189,8 +189,9 @@ pub trait Trainable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
     #[must_use]
     fn loss(&self, x: &[Self::Scalar; IN], d: &[Self::Scalar; OUT]) -> Self::Scalar;
 
-    /// Adds this sample's gradient of the loss into `grad` and returns the
-    /// loss. `grad` is a value of the network's own type used as a buffer.
+    /// Adds (`grad += ∇L`) this sample's gradient of the loss into `grad`
+    /// and returns the loss. `grad` is a value of the network's own type
+    /// used as a buffer; zero it to start a new sum.
     fn backward(
         &self,
         x: &[Self::Scalar; IN],
@@ -198,8 +199,8 @@ pub trait Trainable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
         grad: &mut Self,
     ) -> Self::Scalar;
 
-    /// Adds the mean gradient of a fixed batch into `grad` and returns the
-    /// batch's mean loss (each layer computed for the whole batch at once;
+    /// Adds (`grad += mean ∇L`) the mean gradient of a fixed batch into
+    /// `grad` and returns the batch's mean loss (each layer computed for the whole batch at once;
     /// equal to `B` calls of `backward` scaled by 1/B up to rounding).
     fn backward_batch<const B: usize>(
         &self,

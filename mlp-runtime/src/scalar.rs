@@ -75,9 +75,9 @@ pub trait Sealed: Sized {
     /// e^x for a value computed on its own (layers too narrow to fill a
     /// vector), where the dependency chain of one call is what costs: for
     /// `f32` with the `std` feature, the platform's `expf` (glibc's
-    /// table-driven one is about 12 ns of latency here against 18 ns for the
-    /// polynomial); otherwise the same as [`Scalar::exp`]. Both are within
-    /// 1e-6 relative.
+    /// table-driven one has the shorter latency: BENCHMARKS.md, "How the
+    /// code is generated"); otherwise the same as [`Scalar::exp`]. Both are
+    /// within 1e-6 relative.
     fn exp_narrow(self) -> Self;
     /// ln(1 + x) for a value computed on its own, as `exp_narrow` is e^x:
     /// for `f32` with `std`, the platform's `log1pf`; otherwise the same as

@@ -2,8 +2,8 @@
 //! gradient buffer (`backward`) or applied as an SGD step (`train_step`).
 //!
 //! δ^L and the loss come from the network's `Rule` (rules.rs); hidden
-//! layers use δ^l = f'_l(h^l) ⊙ (W^(l+1))ᵀ δ^(l+1) (course notes 002,
-//! "Backpropagation Equations"), and ∂L/∂w^l_ij = δ^l_i y^(l-1)_j,
+//! layers use the backpropagation equation δ^l = f'_l(h^l) ⊙ (W^(l+1))ᵀ
+//! δ^(l+1), and ∂L/∂w^l_ij = δ^l_i y^(l-1)_j,
 //! ∂L/∂b^l_i = δ^l_i.
 
 use super::code::{

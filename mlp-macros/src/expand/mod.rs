@@ -213,8 +213,9 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
             #loss
         }
 
-        /// Adds this sample's gradient into `grad` (a buffer of the network's
-        /// own type, e.g. from `zeroed()`) and returns the sample's loss.
+        /// Adds (`grad += ∇L`) this sample's gradient into `grad` (a buffer of
+        /// the network's own type, e.g. from `zeroed()`) and returns the
+        /// sample's loss.
         #[inline]
         pub fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
             #all_layers
@@ -224,8 +225,8 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
             loss
         }
 
-        /// Adds the mean gradient of a fixed batch of `B` samples into
-        /// `grad` and returns the batch's mean loss: the same as `B` calls
+        /// Adds (`grad += mean ∇L`) the mean gradient of a fixed batch of `B`
+        /// samples into `grad` and returns the batch's mean loss: the same as `B` calls
         /// of `backward` scaled by 1/B, up to the order of summation. Each
         /// layer is computed for the whole batch at once (held
         /// feature-major), so loaded weights serve every sample.

@@ -135,8 +135,9 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
         let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
         ::mlp::__private::bce_logits(&h2, d)
     }
-    /// Adds this sample's gradient into `grad` (a buffer of the network's
-    /// own type, e.g. from `zeroed()`) and returns the sample's loss.
+    /// Adds (`grad += ∇L`) this sample's gradient into `grad` (a buffer of
+    /// the network's own type, e.g. from `zeroed()`) and returns the
+    /// sample's loss.
     #[inline]
     pub fn backward(&self, x: &[f32; 2], d: &[f32; 1], grad: &mut Self) -> f32 {
         let h1: [f32; 2] = [
@@ -171,8 +172,8 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
         grad.b2[0] += delta2[0];
         loss
     }
-    /// Adds the mean gradient of a fixed batch of `B` samples into
-    /// `grad` and returns the batch's mean loss: the same as `B` calls
+    /// Adds (`grad += mean ∇L`) the mean gradient of a fixed batch of `B`
+    /// samples into `grad` and returns the batch's mean loss: the same as `B` calls
     /// of `backward` scaled by 1/B, up to the order of summation. Each
     /// layer is computed for the whole batch at once (held
     /// feature-major), so loaded weights serve every sample.

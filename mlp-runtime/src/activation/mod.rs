@@ -6,7 +6,7 @@
 //! (sigmoid and tanh reuse `y`, relu and softsign read `h`). Every
 //! activation, softmax included, implements [`Activation`], which applies it
 //! to a whole layer; that is what generated code calls. Formulas follow the
-//! course notes (002, "Types of Activation Functions").
+//! textbook definitions, written out in each type's doc.
 //!
 //! ```
 //! use mlp_runtime::activation::{Activation, Elementwise, LeakyRelu, Sigmoid, Softmax};

@@ -213,8 +213,8 @@ impl<'a, T: Scalar, const IN: usize, const OUT: usize> Fit<'a, T, IN, OUT> {
     /// weights are bit-identical for every `n`. The `n - 1` extra threads
     /// are scoped threads spawned once when [`Fit::run`] starts (at most
     /// one per chunk of a batch) and joined when it returns; each step hands
-    /// them its batch through a barrier (which polls for up to 200 µs before
-    /// it sleeps), without allocating. Worth it for
+    /// them its batch through a barrier (which polls briefly before it
+    /// sleeps), without allocating. Worth it for
     /// wide networks and large batches (see BENCHMARKS.md); with the `std`
     /// feature only.
     ///

@@ -8,8 +8,9 @@ use crate::activation::OutputKind;
 use crate::{Scalar, Trainable};
 use core::fmt;
 
-/// Zeroes `grad`, then fills it with the mean gradient over the samples
-/// `indices` of `data`, and returns their mean loss.
+/// Overwrites `grad` with the mean gradient over the samples `indices` of
+/// `data` (it is zeroed first, unlike `backward`, which adds), and returns
+/// their mean loss.
 pub fn batch_gradient<N, const IN: usize, const OUT: usize>(
     net: &N,
     data: Data<'_, N::Scalar, IN, OUT>,
