@@ -94,7 +94,9 @@ pub use mlp_macros::network;
 pub use mlp_runtime::{activation, loss, optim, rand, weights};
 #[cfg(feature = "alloc")]
 pub use mlp_runtime::{boxed, data, train};
-pub use mlp_runtime::{LossKind, Network, Params, Scalar, Trainable, TrainableRanges};
+pub use mlp_runtime::{
+    Differentiable, LossKind, Network, Params, Scalar, Trainable, TrainableRanges,
+};
 // Also in their modules (`activation`, `weights`): one page each, there.
 #[doc(no_inline)]
 pub use mlp_runtime::{OutputKind, WeightsError};

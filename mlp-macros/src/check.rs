@@ -167,18 +167,19 @@ fn check_trainable_hidden(cx: &Ctxt, net: &Network) {
     }
 }
 
-/// `frozen` keeps a layer fixed while the others train: without a loss
-/// nothing trains, so it means nothing; with every layer frozen, nothing
-/// can train either.
+/// `frozen` keeps a layer fixed while the others train, through `backward`
+/// and `train_step` (with a loss) or `backward_from` (any differentiable
+/// network). With a `step`/`sign` layer and no loss there are no gradient
+/// methods, so it means nothing; with every layer frozen, nothing trains.
 fn check_frozen(cx: &Ctxt, net: &Network) {
     let frozen: Vec<_> = net.layers.iter().filter_map(|l| l.frozen).collect();
-    if net.loss.is_none() {
+    if net.loss.is_none() && !net.differentiable() {
         for span in frozen {
-            cx.error_at(span, "`frozen` has no effect in a network without a loss: nothing trains\nhelp: drop `frozen`, or add a `loss` to train the other layers");
+            cx.error_at(span, "`frozen` has no effect here: with a `step` or `sign` layer this network has no gradient methods, so nothing trains\nhelp: drop `frozen`, or use `sigmoid`, `tanh` or `softsign` in place of `step`/`sign` to train the other layers with `backward_from`");
         }
-    } else if frozen.len() == net.layers.len() {
+    } else if !frozen.is_empty() && frozen.len() == net.layers.len() {
         let last = frozen[frozen.len() - 1];
-        cx.error_at(last, "every layer is `frozen`, so this network cannot train\nhelp: drop `frozen` from the layers to train, or drop the `loss` for an inference-only network");
+        cx.error_at(last, "every layer is `frozen`, so this network cannot train\nhelp: drop `frozen` from the layers to train (`input_gradient` needs no `frozen`: it never changes the weights)");
     }
 }
 

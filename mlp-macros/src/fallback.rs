@@ -72,6 +72,32 @@ fn typed(net: &Network) -> TokenStream {
         },
         None => expand::untrainable_methods(),
     };
+    let gradient = if net.differentiable() {
+        quote! {
+            pub fn backward_from(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs], grad: &mut Self) -> [#ty; #inputs] {
+                let _ = (x, dy, grad);
+                [0.0; #inputs]
+            }
+            pub fn input_gradient(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs]) -> [#ty; #inputs] {
+                let _ = (x, dy);
+                [0.0; #inputs]
+            }
+            pub fn backward_from_batch<const B: usize>(
+                &self,
+                xs: &[[#ty; #inputs]; B],
+                dys: &[[#ty; #outputs]; B],
+                grad: &mut Self,
+            ) -> [[#ty; #inputs]; B] {
+                let _ = (xs, dys, grad);
+                [[0.0; #inputs]; B]
+            }
+        }
+    } else {
+        expand::undifferentiable_methods()
+    };
+    let differentiable_impl = net
+        .differentiable()
+        .then(|| expand::differentiable_impl(net, &ty));
     let item = expand::struct_item(net, &ty, &[]);
     let params_impl = expand::params_impl(net, &ty);
     let network_impl = expand::network_impl(net, &ty);
@@ -146,10 +172,12 @@ fn typed(net: &Network) -> TokenStream {
                 }
             }
             #training
+            #gradient
         }
         #params_impl
         #network_impl
         #trainable_impl
+        #differentiable_impl
         #(#quantized)*
     }
 }

@@ -366,6 +366,14 @@ impl Network {
             .map_or(self.layers.len() + 1, |l| l.index)
     }
 
+    /// Whether every layer has a useful derivative (no `step`/`sign`), so
+    /// the gradient methods (`backward_from`, ...) exist.
+    pub fn differentiable(&self) -> bool {
+        self.layers
+            .iter()
+            .all(|l| !matches!(l.activation.value, Activation::Step | Activation::Sign))
+    }
+
     /// Count of all weights and biases, saturating (checked against [`MAX_PARAMS`]).
     pub fn params(&self) -> usize {
         self.layers.iter().fold(0usize, |acc, layer| {

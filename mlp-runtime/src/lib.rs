@@ -33,7 +33,7 @@ pub mod train;
 pub mod weights;
 
 pub use activation::OutputKind;
-pub use network::{LossKind, Network, Params, Trainable, TrainableRanges};
+pub use network::{Differentiable, LossKind, Network, Params, Trainable, TrainableRanges};
 pub use rand;
 pub use scalar::Scalar;
 pub use weights::WeightsError;
@@ -75,7 +75,7 @@ pub mod __private {
         pub use crate::linalg::{back, dense};
     }
     pub use crate::loss::{bce_logits, ce_sigmoid_logits, ce_softmax_logits, mse, sse};
-    pub use crate::network::DeclaredWithLoss;
+    pub use crate::network::{AllLayersDifferentiable, DeclaredWithLoss};
     /// Weights in and out (`to_bytes`, `from_bytes`, `to_rust`).
     pub mod weights {
         #[cfg(feature = "alloc")]
@@ -89,7 +89,9 @@ pub mod __private {
     pub mod int {
         pub use crate::int::*;
     }
-    pub use crate::{LossKind, Network, OutputKind, Params, Scalar, Trainable, WeightsError};
+    pub use crate::{
+        Differentiable, LossKind, Network, OutputKind, Params, Scalar, Trainable, WeightsError,
+    };
     #[cfg(feature = "alloc")]
     pub use alloc::string::String;
     pub use rand;

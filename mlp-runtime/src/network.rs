@@ -219,6 +219,62 @@ pub trait Trainable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
     ) -> Self::Scalar;
 }
 
+/// Gradients from any objective: the output gradient `dy = ∂J/∂y` in,
+/// the parameter gradient added into a buffer and the input gradient out.
+/// Implemented by every generated network without a `step` or `sign`
+/// layer, with or without a loss; the methods are inherent too.
+///
+/// ```
+/// mlp::network! { pub struct Policy<input 2, dense 8 tanh, dense 2 linear>; }
+/// use mlp::{Differentiable, Params};
+///
+/// let net = Policy::new(&mut <mlp::rand::rngs::SmallRng as mlp::rand::SeedableRng>::seed_from_u64(1));
+/// let mut grad = Policy::zeroed();
+/// // Raise output 0 (gradient ascent on J = y₀): dy = ∂J/∂y = [1, 0].
+/// let dx = net.backward_from(&[0.5, -0.5], &[1.0, 0.0], &mut grad);
+/// assert_eq!(dx, net.input_gradient(&[0.5, -0.5], &[1.0, 0.0]));
+/// assert!(grad.params().iter().any(|&g| g != 0.0));
+/// ```
+pub trait Differentiable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
+    /// Adds (`grad += ∂⟨dy, y(x)⟩/∂θ`) the parameter gradient of ⟨dy, y(x)⟩
+    /// into `grad` (nothing for `frozen` layers) and returns the input
+    /// gradient ∂⟨dy, y(x)⟩/∂x.
+    fn backward_from(
+        &self,
+        x: &[Self::Scalar; IN],
+        dy: &[Self::Scalar; OUT],
+        grad: &mut Self,
+    ) -> [Self::Scalar; IN];
+
+    /// The input gradient ∂⟨dy, y(x)⟩/∂x alone, with no parameter-gradient
+    /// work.
+    #[must_use]
+    fn input_gradient(
+        &self,
+        x: &[Self::Scalar; IN],
+        dy: &[Self::Scalar; OUT],
+    ) -> [Self::Scalar; IN];
+
+    /// Adds the sum over the batch of `backward_from`'s parameter gradients
+    /// into `grad` and returns each sample's input gradient.
+    fn backward_from_batch<const B: usize>(
+        &self,
+        xs: &[[Self::Scalar; IN]; B],
+        dys: &[[Self::Scalar; OUT]; B],
+        grad: &mut Self,
+    ) -> [[Self::Scalar; IN]; B];
+}
+
+/// Never implemented: the bound of the gradient methods a network with a
+/// `step` or `sign` layer has, so that calling one explains itself.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has a `step` or `sign` layer, so it has no gradient",
+    label = "not differentiable",
+    note = "step and sign have derivative zero everywhere, so no gradient flows back through them; use `sigmoid`, `tanh` or `softsign` to train through that layer"
+)]
+pub trait AllLayersDifferentiable<Marker> {}
+
 /// Never implemented: the bound of the training methods that a network
 /// declared without a loss carries, so that calling one of them is an error
 /// that says what is missing rather than "no method named `train_step`".

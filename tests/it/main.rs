@@ -12,6 +12,7 @@ mod data;
 mod fit;
 mod frozen;
 mod gradcheck;
+mod gradient;
 mod handwritten;
 mod int_vs_tflm;
 mod interop;

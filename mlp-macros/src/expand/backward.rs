@@ -83,7 +83,7 @@ fn output_delta(net: &Network, delta: Delta, ty: &TokenStream) -> TokenStream {
 }
 
 /// δ^l_i = f'(h^l_i) Σ_k w^(l+1)_ki δ^(l+1)_k.
-fn hidden_delta(net: &Network, l: usize, ty: &TokenStream) -> TokenStream {
+pub(super) fn hidden_delta(net: &Network, l: usize, ty: &TokenStream) -> TokenStream {
     let layer = &net.layers[l - 1];
     let (n, next_n) = (layer.width.value, net.layers[l].width.value);
     let (h, y, delta) = (name("h", l), name("y", l), name("delta", l));

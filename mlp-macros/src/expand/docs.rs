@@ -18,10 +18,10 @@ pub fn lines(checked: &Checked) -> Vec<String> {
         let m = net.width_before(l);
         let n = layer.width.value;
         let code = if net.unrolled(l) { "unrolled" } else { "loops" };
-        let training = match (net.loss, layer.frozen) {
-            (None, _) => "inference only",
-            (Some(_), Some(_)) => "frozen",
-            (Some(_), None) => "trains",
+        let training = match (net.loss.is_some() || net.differentiable(), layer.frozen) {
+            (false, _) => "inference only",
+            (true, Some(_)) => "frozen",
+            (true, None) => "trains",
         };
         out.push(format!(
             "| {l} | {n} | `{}` | `w{l}`: {n} × {m} | `b{l}`: {n} | {code} | {training} |",
@@ -39,7 +39,37 @@ pub fn lines(checked: &Checked) -> Vec<String> {
     if let (Some(rule), Some(loss)) = (checked.rule, net.loss) {
         out.extend(training(net, rule, loss.value.name()));
     }
+    if net.differentiable() {
+        out.extend(gradients(net));
+    }
     out
+}
+
+/// The formulas of `backward_from` and `input_gradient`.
+fn gradients(net: &Network) -> Vec<String> {
+    let out = net.output();
+    let big_l = sup(out.index);
+    let act = out.activation.value.name();
+    let output = if out.activation.value == crate::model::Activation::Softmax {
+        format!("δ{big_l} = y{big_l} ⊙ (dy − ⟨dy, y{big_l}⟩) (the softmax Jacobian times dy)")
+    } else {
+        format!("δ{big_l} = {act}′(h{big_l}) ⊙ dy")
+    };
+    let mut lines = vec![
+        String::new(),
+        "# Gradients from any objective (`backward_from`, `input_gradient`)".to_owned(),
+        String::new(),
+        "For an output gradient dy = ∂J/∂y of any objective J:".to_owned(),
+        String::new(),
+        format!("- {output}"),
+    ];
+    for l in (1..out.index).rev() {
+        let (s, next) = (sup(l), sup(l + 1));
+        let name = net.layers[l - 1].activation.value.name();
+        lines.push(format!("- δ{s} = {name}′(h{s}) ⊙ (W{next})ᵀ δ{next}"));
+    }
+    lines.push("- dx = (W¹)ᵀ δ¹, returned; `backward_from` also adds δ^l (y^(l−1))ᵀ and δ^l into the gradient of every layer that is not `frozen`.".to_owned());
+    lines
 }
 
 /// The loss and the backpropagation formulas.

@@ -7,6 +7,7 @@ mod backward;
 mod code;
 mod docs;
 mod forward;
+mod gradient;
 mod int;
 mod weights;
 
@@ -15,6 +16,7 @@ use crate::model::{Init, Loss, Network};
 use crate::rules::Rule;
 use backward::Apply;
 use code::{lit, name};
+pub(crate) use gradient::{trait_impl as differentiable_impl, undifferentiable_methods};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -32,6 +34,7 @@ pub fn network(checked: &Checked) -> TokenStream {
         .rule
         .and(net.loss)
         .map(|loss| trainable_impl(net, loss.value, &ty));
+    let differentiable = net.differentiable().then(|| gradient::trait_impl(net, &ty));
     let int = int::types(net, &checked.int);
     quote! {
         #item
@@ -39,6 +42,7 @@ pub fn network(checked: &Checked) -> TokenStream {
         #params
         #network
         #trainable
+        #differentiable
         #int
     }
 }
@@ -101,6 +105,11 @@ fn inherent_impl(
         Some(rule) => training_methods(net, rule, ty),
         None => untrainable_methods(),
     };
+    let gradient = if net.differentiable() {
+        gradient::methods(net, ty)
+    } else {
+        gradient::undifferentiable_methods()
+    };
     quote! {
         #[automatically_derived]
         // Generated arithmetic trips style lints meant for hand-written code
@@ -146,6 +155,8 @@ fn inherent_impl(
             #weights
 
             #training
+
+            #gradient
         }
     }
 }

@@ -359,9 +359,25 @@ fn networks_document_their_layers_and_deltas() {
         "{docs}"
     );
     assert!(docs.contains("L = (1/3) Σₖ (y¹ₖ − dₖ)²"), "{docs}");
-    let docs = struct_docs(&expanded(quote!(struct I<input 2, dense 3 relu>;)));
+    // Without a loss: trains through `backward_from`, whose formulas show.
+    let docs = struct_docs(&expanded(
+        quote!(struct I<input 2, dense 3 relu, dense 2 softmax>;),
+    ));
+    for want in [
+        "| 1 | 3 | `relu` | `w1`: 3 × 2 | `b1`: 3 | unrolled | trains |",
+        "- δ² = y² ⊙ (dy − ⟨dy, y²⟩) (the softmax Jacobian times dy)",
+        "- δ¹ = relu′(h¹) ⊙ (W²)ᵀ δ²",
+        "- dx = (W¹)ᵀ δ¹, returned",
+    ] {
+        assert!(
+            docs.contains(want) && !docs.contains("# Loss"),
+            "missing `{want}` in:\n{docs}"
+        );
+    }
+    // With `step`: no gradient, inference only.
+    let docs = struct_docs(&expanded(quote!(struct T<input 2, dense 3 step>;)));
     assert!(
-        docs.contains("| inference only |") && !docs.contains("# Loss"),
+        docs.contains("| inference only |") && !docs.contains("backward_from"),
         "{docs}"
     );
 }

@@ -18,6 +18,14 @@
 ///- δ² = y² − d (sigmoid + bce, fused: the loss's derivative cancels f′)
 ///- δ¹ = relu′(h¹) ⊙ (W²)ᵀ δ²
 ///- ∂L/∂W^l = δ^l (y^(l−1))ᵀ and ∂L/∂b^l = δ^l for every layer that trains, with y⁰ = x; `train_step` subtracts `lr` times them.
+///
+///# Gradients from any objective (`backward_from`, `input_gradient`)
+///
+///For an output gradient dy = ∂J/∂y of any objective J:
+///
+///- δ² = sigmoid′(h²) ⊙ dy
+///- δ¹ = relu′(h¹) ⊙ (W²)ᵀ δ²
+///- dx = (W¹)ᵀ δ¹, returned; `backward_from` also adds δ^l (y^(l−1))ᵀ and δ^l into the gradient of every layer that is not `frozen`.
 #[derive(Clone, Debug, PartialEq)]
 #[repr(C)]
 pub struct Xor {
@@ -262,6 +270,109 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
         self.b2[0] -= lr * delta2[0];
         loss
     }
+    /// Backpropagates the output gradient `dy` (∂J/∂y for any objective
+    /// J of the outputs) for input `x`: adds (`grad += ∂⟨dy, y(x)⟩/∂θ`)
+    /// the parameter gradient into `grad`, nothing for `frozen` layers,
+    /// and returns the input gradient ∂⟨dy, y(x)⟩/∂x (which flows
+    /// through frozen layers too). With dy = ∂L/∂y of a declared loss it
+    /// adds what `backward` adds.
+    #[inline]
+    pub fn backward_from(
+        &self,
+        x: &[f32; 2],
+        dy: &[f32; 1],
+        grad: &mut Self,
+    ) -> [f32; 2] {
+        let h1: [f32; 2] = [
+            self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
+            self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1],
+        ];
+        let y1: [f32; 2] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Relu,
+            &h1,
+        );
+        let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
+        let y2: [f32; 1] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Sigmoid,
+            &h2,
+        );
+        let delta2: [f32; 1] = [
+            ::mlp::__private::Elementwise::df(::mlp::__private::Sigmoid, h2[0], y2[0])
+                * dy[0],
+        ];
+        let delta1: [f32; 2] = [
+            ::mlp::__private::Elementwise::df(::mlp::__private::Relu, h1[0], y1[0])
+                * (self.w2[0][0] * delta2[0]),
+            ::mlp::__private::Elementwise::df(::mlp::__private::Relu, h1[1], y1[1])
+                * (self.w2[0][1] * delta2[0]),
+        ];
+        grad.w1[0][0] += delta1[0] * x[0];
+        grad.w1[0][1] += delta1[0] * x[1];
+        grad.w1[1][0] += delta1[1] * x[0];
+        grad.w1[1][1] += delta1[1] * x[1];
+        grad.b1[0] += delta1[0];
+        grad.b1[1] += delta1[1];
+        grad.w2[0][0] += delta2[0] * y1[0];
+        grad.w2[0][1] += delta2[0] * y1[1];
+        grad.b2[0] += delta2[0];
+        let __dx: [f32; 2] = [
+            self.w1[0][0] * delta1[0] + self.w1[1][0] * delta1[1],
+            self.w1[0][1] * delta1[0] + self.w1[1][1] * delta1[1],
+        ];
+        __dx
+    }
+    /// The input gradient ∂⟨dy, y(x)⟩/∂x alone: `backward_from`'s
+    /// return value, without the parameter-gradient work (for the
+    /// critic of an actor-critic method, ∂Q/∂action).
+    #[inline]
+    #[must_use]
+    pub fn input_gradient(&self, x: &[f32; 2], dy: &[f32; 1]) -> [f32; 2] {
+        let h1: [f32; 2] = [
+            self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
+            self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1],
+        ];
+        let y1: [f32; 2] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Relu,
+            &h1,
+        );
+        let h2: [f32; 1] = [self.w2[0][0] * y1[0] + self.w2[0][1] * y1[1] + self.b2[0]];
+        let y2: [f32; 1] = ::mlp::__private::Activation::layer(
+            ::mlp::__private::Sigmoid,
+            &h2,
+        );
+        let delta2: [f32; 1] = [
+            ::mlp::__private::Elementwise::df(::mlp::__private::Sigmoid, h2[0], y2[0])
+                * dy[0],
+        ];
+        let delta1: [f32; 2] = [
+            ::mlp::__private::Elementwise::df(::mlp::__private::Relu, h1[0], y1[0])
+                * (self.w2[0][0] * delta2[0]),
+            ::mlp::__private::Elementwise::df(::mlp::__private::Relu, h1[1], y1[1])
+                * (self.w2[0][1] * delta2[0]),
+        ];
+        let __dx: [f32; 2] = [
+            self.w1[0][0] * delta1[0] + self.w1[1][0] * delta1[1],
+            self.w1[0][1] * delta1[0] + self.w1[1][1] * delta1[1],
+        ];
+        __dx
+    }
+    /// `backward_from` for a fixed batch: adds the **sum** of the
+    /// samples' parameter gradients into `grad` (the exact
+    /// vector-Jacobian product of the batched function; scale `dys` by
+    /// 1/B for a mean) and returns each sample's input gradient.
+    #[inline]
+    pub fn backward_from_batch<const B: usize>(
+        &self,
+        xs: &[[f32; 2]; B],
+        dys: &[[f32; 1]; B],
+        grad: &mut Self,
+    ) -> [[f32; 2]; B] {
+        let mut dxs = [[0.0; 2]; B];
+        for ((dx, x), dy) in dxs.iter_mut().zip(xs).zip(dys) {
+            *dx = self.backward_from(x, dy, grad);
+        }
+        dxs
+    }
 }
 #[automatically_derived]
 unsafe impl ::mlp::__private::Params for Xor {
@@ -313,5 +424,25 @@ impl ::mlp::__private::Trainable<2, 1> for Xor {
     #[inline]
     fn train_step(&mut self, x: &[f32; 2], d: &[f32; 1], lr: f32) -> f32 {
         Xor::train_step(self, x, d, lr)
+    }
+}
+#[automatically_derived]
+impl ::mlp::__private::Differentiable<2, 1> for Xor {
+    #[inline]
+    fn backward_from(&self, x: &[f32; 2], dy: &[f32; 1], grad: &mut Self) -> [f32; 2] {
+        Xor::backward_from(self, x, dy, grad)
+    }
+    #[inline]
+    fn input_gradient(&self, x: &[f32; 2], dy: &[f32; 1]) -> [f32; 2] {
+        Xor::input_gradient(self, x, dy)
+    }
+    #[inline]
+    fn backward_from_batch<const B: usize>(
+        &self,
+        xs: &[[f32; 2]; B],
+        dys: &[[f32; 1]; B],
+        grad: &mut Self,
+    ) -> [[f32; 2]; B] {
+        Xor::backward_from_batch(self, xs, dys, grad)
     }
 }

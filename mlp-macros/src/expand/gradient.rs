@@ -1,0 +1,160 @@
+//! The gradient methods of every differentiable network, with or without a
+//! loss: `backward_from` (any output gradient `dy` in, ∂⟨dy, y⟩/∂θ added
+//! into a buffer, ∂⟨dy, y⟩/∂x out), `input_gradient` (dx alone) and
+//! `backward_from_batch`. The δ chain is `backward`'s: the output δ is
+//! f′(hᴸ) ⊙ dy (softmax: y ⊙ (dy − ⟨dy, y⟩)), each hidden δ is
+//! f′(hˡ) ⊙ (Wˡ⁺¹)ᵀ δˡ⁺¹ (`backward::hidden_delta`), and dx = (W¹)ᵀ δ¹.
+
+use super::backward::{self, Apply};
+use super::code::{activation_value, array, lit, name, sum};
+use super::forward;
+use crate::model::{Activation, Network};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The three methods, inherent, for a network without `step`/`sign`.
+pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
+    let inputs = lit(net.inputs.value);
+    let outputs = lit(net.output().width.value);
+    let layers = forward::layers(net, ty, true);
+    let deltas = all_deltas(net, ty);
+    let accumulate = backward::apply(net, &Apply::Accumulate);
+    let dx = input_delta(net, ty);
+    quote! {
+        /// Backpropagates the output gradient `dy` (∂J/∂y for any objective
+        /// J of the outputs) for input `x`: adds (`grad += ∂⟨dy, y(x)⟩/∂θ`)
+        /// the parameter gradient into `grad`, nothing for `frozen` layers,
+        /// and returns the input gradient ∂⟨dy, y(x)⟩/∂x (which flows
+        /// through frozen layers too). With dy = ∂L/∂y of a declared loss it
+        /// adds what `backward` adds.
+        #[inline]
+        pub fn backward_from(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs], grad: &mut Self) -> [#ty; #inputs] {
+            #layers
+            #deltas
+            #accumulate
+            #dx
+        }
+
+        /// The input gradient ∂⟨dy, y(x)⟩/∂x alone: `backward_from`'s
+        /// return value, without the parameter-gradient work (for the
+        /// critic of an actor-critic method, ∂Q/∂action).
+        #[inline]
+        #[must_use]
+        pub fn input_gradient(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs]) -> [#ty; #inputs] {
+            #layers
+            #deltas
+            #dx
+        }
+
+        /// `backward_from` for a fixed batch: adds the **sum** of the
+        /// samples' parameter gradients into `grad` (the exact
+        /// vector-Jacobian product of the batched function; scale `dys` by
+        /// 1/B for a mean) and returns each sample's input gradient.
+        #[inline]
+        pub fn backward_from_batch<const B: usize>(
+            &self,
+            xs: &[[#ty; #inputs]; B],
+            dys: &[[#ty; #outputs]; B],
+            grad: &mut Self,
+        ) -> [[#ty; #inputs]; B] {
+            let mut dxs = [[0.0; #inputs]; B];
+            for ((dx, x), dy) in dxs.iter_mut().zip(xs).zip(dys) {
+                *dx = self.backward_from(x, dy, grad);
+            }
+            dxs
+        }
+    }
+}
+
+/// For a network with `step` or `sign`: the methods exist only to say, at
+/// the call, why there is no gradient (the bound never holds).
+pub fn undifferentiable_methods() -> TokenStream {
+    let bound = quote!(where Self: ::mlp::__private::AllLayersDifferentiable<X>);
+    quote! {
+        #[doc(hidden)]
+        pub fn backward_from<X, D, G>(&self, _x: X, _dy: D, _grad: G) -> ! #bound {
+            ::core::unreachable!()
+        }
+        #[doc(hidden)]
+        pub fn input_gradient<X, D>(&self, _x: X, _dy: D) -> ! #bound {
+            ::core::unreachable!()
+        }
+        #[doc(hidden)]
+        pub fn backward_from_batch<X, D, G>(&self, _xs: X, _dys: D, _grad: G) -> ! #bound {
+            ::core::unreachable!()
+        }
+    }
+}
+
+/// `impl mlp::Differentiable` delegating to the inherent methods.
+pub fn trait_impl(net: &Network, ty: &TokenStream) -> TokenStream {
+    let ident = &net.ident;
+    let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
+    quote! {
+        #[automatically_derived]
+        impl ::mlp::__private::Differentiable<#inputs, #outputs> for #ident {
+            #[inline]
+            fn backward_from(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs], grad: &mut Self) -> [#ty; #inputs] {
+                #ident::backward_from(self, x, dy, grad)
+            }
+            #[inline]
+            fn input_gradient(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs]) -> [#ty; #inputs] {
+                #ident::input_gradient(self, x, dy)
+            }
+            #[inline]
+            fn backward_from_batch<const B: usize>(
+                &self,
+                xs: &[[#ty; #inputs]; B],
+                dys: &[[#ty; #outputs]; B],
+                grad: &mut Self,
+            ) -> [[#ty; #inputs]; B] {
+                #ident::backward_from_batch(self, xs, dys, grad)
+            }
+        }
+    }
+}
+
+/// δᴸ from `dy`, then every hidden δ down to layer 1 (dx needs them all,
+/// frozen layers included).
+fn all_deltas(net: &Network, ty: &TokenStream) -> TokenStream {
+    let out = net.output();
+    let (l, k) = (out.index, out.width.value);
+    let unroll = net.unrolled(l);
+    let (h, y, delta) = (name("h", l), name("y", l), name("delta", l));
+    let k_lit = lit(k);
+    let output = if out.activation.value == Activation::Softmax {
+        let dot = sum(k, unroll, |j| quote!(dy[#j] * #y[#j]));
+        let v = array(k, unroll, |i| quote!(#y[#i] * (dy[#i] - __dy_y)));
+        quote! {
+            let __dy_y: #ty = #dot;
+            let #delta: [#ty; #k_lit] = #v;
+        }
+    } else {
+        let f = activation_value(out);
+        let v = array(
+            k,
+            unroll,
+            |i| quote!(::mlp::__private::Elementwise::df(#f, #h[#i], #y[#i]) * dy[#i]),
+        );
+        quote!(let #delta: [#ty; #k_lit] = #v;)
+    };
+    let hidden = (1..l).rev().map(|l| backward::hidden_delta(net, l, ty));
+    quote!(#output #(#hidden)*)
+}
+
+/// dx = (W¹)ᵀ δ¹, returned.
+fn input_delta(net: &Network, ty: &TokenStream) -> TokenStream {
+    let (m, n) = (net.inputs.value, net.layers[0].width.value);
+    let (w, delta) = (name("w", 1), name("delta", 1));
+    if !net.unrolled(1) {
+        return quote!(::mlp::__private::linalg::back(&self.#w, &#delta));
+    }
+    let v = array(m, true, |j| {
+        sum(n, true, |i| quote!(self.#w[#i][#j] * #delta[#i]))
+    });
+    let m = lit(m);
+    quote! {
+        let __dx: [#ty; #m] = #v;
+        __dx
+    }
+}

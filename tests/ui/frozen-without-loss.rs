@@ -1,7 +1,0 @@
-use mlp::network;
-
-network! {
-    struct Net<input 2, dense 4 tanh frozen, dense 1 sigmoid>;
-}
-
-fn main() {}
