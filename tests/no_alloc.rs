@@ -76,6 +76,25 @@ fn hot_paths_never_allocate() {
     assert!(sink.is_finite());
     assert_eq!(n, 0, "allocations in the hot paths");
 
+    // Gradients from any objective, on unrolled, looped, frozen and
+    // 784-wide networks (the last created on the heap below).
+    let mut tuned_for_grad = Tuned::new(&mut rng);
+    let mut tuned_grad_from = Tuned::zeroed();
+    let n = allocations_during(|| {
+        for _ in 0..100 {
+            sink += small.backward_from(&[1.0, 0.0], &[0.5], &mut small_grad)[0];
+            sink += small.input_gradient(&[1.0, 0.0], &[0.5])[1];
+            sink += small.backward_from_batch(&[[1.0, 0.0]; 4], &[[0.5]; 4], &mut small_grad)[3][0];
+            sink += looped.backward_from(&x64, &d10, &mut looped_grad)[7];
+            sink += looped.input_gradient(&x64, &d10)[9];
+            sink += looped.backward_from_batch(&[x64; 2], &[d10; 2], &mut looped_grad)[1][0];
+            sink += tuned_for_grad.backward_from(&x64, &d10, &mut tuned_grad_from)[0];
+        }
+        tuned_for_grad.b3[0] += sink * 0.0;
+    });
+    assert!(sink.is_finite());
+    assert_eq!(n, 0, "allocations in the gradient methods");
+
     // Weights to bytes and back (for flash and EEPROM).
     let n = allocations_during(|| {
         for _ in 0..100 {
@@ -146,6 +165,8 @@ fn hot_paths_never_allocate() {
             sink += mnist.train_step(&x784, &d10, 0.01);
             sink += mnist.forward_batch(&[x784; 2])[1][0];
             sink += mnist.backward_batch(&[x784; 4], &[d10; 4], &mut mnist_grad);
+            sink += mnist.backward_from(&x784, &d10, &mut mnist_grad)[0];
+            sink += mnist.input_gradient(&x784, &d10)[783];
         }
     });
     assert!(sink.is_finite());

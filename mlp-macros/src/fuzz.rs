@@ -27,8 +27,9 @@ impl Rng {
 /// Words besides the activations' names (every name in `ACTIVATIONS`,
 /// aliases included, is added by [`words`]).
 const WORDS: &[&str] = &[
-    "input", "dense", "loss", "struct", "pub", "crate", "mse", "sse", "bce", "ce", "scalar", "f32",
-    "f64", "f16", "rleu", "Xor", "foo", "self", "type", "r#loss", "frozen", "weights",
+    "input", "dense", "loss", "struct", "pub", "crate", "mse", "sse", "bce", "ce", "huber",
+    "scalar", "f32", "f64", "f16", "rleu", "Xor", "foo", "self", "type", "r#loss", "frozen",
+    "weights",
 ];
 const LITERALS: &[&str] = &[
     "0",
@@ -92,6 +93,9 @@ fn valid(rng: &mut Rng) -> String {
         ("tanh", "mse"),
         ("softmax", "sse"),
         ("linear", ""),
+        ("linear", "huber"),
+        ("tanh", "huber(0.5)"),
+        ("softmax", "huber(2)"),
     ]);
     let width = if out == "softmax" {
         2 + rng.below(3)

@@ -210,6 +210,7 @@ pub enum Loss {
     Sse,
     Bce,
     Ce,
+    Huber,
 }
 
 /// Everything the macro knows about one loss.
@@ -243,6 +244,11 @@ pub const LOSSES: &[LossRow] = &[
         name: "ce",
         kind: "Ce",
     },
+    LossRow {
+        loss: Loss::Huber,
+        name: "huber",
+        kind: "Huber",
+    },
 ];
 
 impl Loss {
@@ -262,6 +268,8 @@ impl Loss {
         ("l2", "mse"),
         ("quadratic", "sse"),
         ("squared", "sse"),
+        ("smooth_l1", "huber"),
+        ("huber_loss", "huber"),
     ];
 
     /// This loss's row of [`LOSSES`].
@@ -330,6 +338,8 @@ pub struct Network {
     pub inputs: Spanned<usize>,
     pub layers: Vec<Layer>,
     pub loss: Option<Spanned<Loss>>,
+    /// The loss's parameter: δ of `huber(δ)` (1 when written bare).
+    pub loss_param: Option<f64>,
     /// The declaration's `<` and `>`, for errors about the spec as a whole.
     pub spec_tokens: TokenStream,
 }
@@ -407,8 +417,10 @@ impl Network {
                 layer.activation_text()
             ));
         }
-        if let Some(loss) = self.loss {
-            parts.push(format!("loss {}", loss.value.name()));
+        match (self.loss, self.loss_param) {
+            (Some(loss), Some(p)) => parts.push(format!("loss {}({p:?})", loss.value.name())),
+            (Some(loss), None) => parts.push(format!("loss {}", loss.value.name())),
+            (None, _) => {}
         }
         parts.join(", ")
     }
@@ -427,7 +439,7 @@ mod tests {
         }
         assert_eq!(Activation::from_name("logistic"), Some(Activation::Sigmoid));
         assert_eq!(Activation::from_name("rleu"), None);
-        for loss in [Loss::Mse, Loss::Sse, Loss::Bce, Loss::Ce] {
+        for loss in [Loss::Mse, Loss::Sse, Loss::Bce, Loss::Ce, Loss::Huber] {
             assert_eq!(LOSSES.iter().filter(|r| r.loss == loss).count(), 1);
             assert_eq!(Loss::from_name(loss.name()), Some(loss));
         }

@@ -40,7 +40,8 @@ pub fn network(cx: &Ctxt, item: &Item) -> Option<Network> {
         quantize: attrs.quantize,
         inputs,
         layers: specs.layers,
-        loss: specs.loss.flatten(),
+        loss: specs.loss.flatten().map(|(loss, _)| loss),
+        loss_param: specs.loss.flatten().and_then(|(_, param)| param),
         spec_tokens,
     })
 }
@@ -50,7 +51,7 @@ pub fn network(cx: &Ctxt, item: &Item) -> Option<Network> {
 struct Specs {
     inputs: Option<Option<Spanned<usize>>>,
     layers: Vec<Layer>,
-    loss: Option<Option<Spanned<Loss>>>,
+    loss: Option<Option<(Spanned<Loss>, Option<f64>)>>,
 }
 
 fn specs(cx: &Ctxt, specs: &[Spec]) -> Specs {
@@ -199,45 +200,14 @@ fn activation_param(
         );
         return None;
     };
-    let help = format!("help: write a positive number, as in `{name}({default:?})`, or `{name}` alone for α = {default:?}");
-    let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
-    let (negative, lit) = match tokens.as_slice() {
-        [TokenTree::Literal(l)] => (false, l),
-        [TokenTree::Punct(p), TokenTree::Literal(l)] if p.as_char() == '-' => (true, l),
-        _ => {
-            cx.error_spanned_by(
-                group,
-                format!("`{name}`'s parameter α must be a number literal\n{help}"),
-            );
-            return None;
-        }
-    };
-    let value = match syn::parse2::<Lit>(TokenTree::Literal(lit.clone()).into()) {
-        Ok(Lit::Float(f)) => f.base10_parse::<f64>().ok(),
-        Ok(Lit::Int(i)) => i.base10_parse::<u32>().ok().map(f64::from),
-        _ => None,
-    };
-    match value.map(|v| if negative { -v } else { v }) {
-        Some(alpha) if alpha > 0.0 && alpha.is_finite() => Some(Some(alpha)),
-        Some(alpha) => {
-            cx.error_spanned_by(
-                group,
-                format!("`{name}`'s parameter α must be positive, not {alpha:?}\n{help}"),
-            );
-            None
-        }
-        None => {
-            cx.error_spanned_by(
-                group,
-                format!("`{name}`'s parameter α must be a number literal\n{help}"),
-            );
-            None
-        }
-    }
+    let what = format!("`{name}`'s parameter α");
+    let example = format!("{name}({default:?})");
+    let bare = format!("`{name}` alone for α = {default:?}");
+    positive_literal(cx, group, &what, &example, &bare).map(Some)
 }
 
-/// `NAME` in `loss NAME`.
-fn loss_arg(cx: &Ctxt, spec: &Spec) -> Option<Spanned<Loss>> {
+/// `NAME` in `loss NAME`, with `huber`'s optional `(δ)`.
+fn loss_arg(cx: &Ctxt, spec: &Spec) -> Option<(Spanned<Loss>, Option<f64>)> {
     let all = || backticked(Loss::all_names());
     let loss = match spec.args.first() {
         Some(TokenTree::Ident(name)) => loss_from_ident(cx, name),
@@ -257,8 +227,66 @@ fn loss_arg(cx: &Ctxt, spec: &Spec) -> Option<Spanned<Loss>> {
             None
         }
     };
-    extra_tokens(cx, spec, 1, "loss name");
-    loss
+    let group = match spec.args.get(1) {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => Some(g),
+        _ => None,
+    };
+    extra_tokens(cx, spec, 1 + usize::from(group.is_some()), "loss name");
+    let loss = loss?;
+    let param = match (loss.value, group) {
+        (Loss::Huber, None) => Some(1.0),
+        (Loss::Huber, Some(group)) => Some(positive_literal(
+            cx,
+            group,
+            "`huber`'s δ",
+            "huber(1.0)",
+            "`huber` alone for δ = 1",
+        )?),
+        (_, None) => None,
+        (other, Some(group)) => {
+            let name = other.name();
+            cx.error_spanned_by(group, format!("`{name}` takes no parameter\nhelp: write `loss {name}`; of the losses only `huber(δ)` takes one"));
+            return None;
+        }
+    };
+    Some((loss, param))
+}
+
+/// A positive, finite number literal in `group`, as in `(0.5)`; errors say
+/// `what` must be one, with `example` and `bare` in the help line.
+fn positive_literal(
+    cx: &Ctxt,
+    group: &proc_macro2::Group,
+    what: &str,
+    example: &str,
+    bare: &str,
+) -> Option<f64> {
+    let help = format!("help: write a positive number, as in `{example}`, or {bare}");
+    let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
+    let (negative, lit) = match tokens.as_slice() {
+        [TokenTree::Literal(l)] => (false, l),
+        [TokenTree::Punct(p), TokenTree::Literal(l)] if p.as_char() == '-' => (true, l),
+        _ => {
+            cx.error_spanned_by(group, format!("{what} must be a number literal\n{help}"));
+            return None;
+        }
+    };
+    let value = match syn::parse2::<Lit>(TokenTree::Literal(lit.clone()).into()) {
+        Ok(Lit::Float(f)) => f.base10_parse::<f64>().ok(),
+        Ok(Lit::Int(i)) => i.base10_parse::<u32>().ok().map(f64::from),
+        _ => None,
+    };
+    match value.map(|v| if negative { -v } else { v }) {
+        Some(v) if v > 0.0 && v.is_finite() => Some(v),
+        Some(v) => {
+            cx.error_spanned_by(group, format!("{what} must be positive, not {v:?}\n{help}"));
+            None
+        }
+        None => {
+            cx.error_spanned_by(group, format!("{what} must be a number literal\n{help}"));
+            None
+        }
+    }
 }
 
 fn loss_from_ident(cx: &Ctxt, name: &Ident) -> Option<Spanned<Loss>> {

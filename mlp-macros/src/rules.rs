@@ -31,16 +31,20 @@ mod losses {
     pub const CE_SOFTMAX_LOGITS: LossFn = f("ce_softmax_logits", false, "L = Σₖ dₖ (logsumexp({h}) − {h}ₖ), which is −Σₖ dₖ ln {y}ₖ computed from the logits");
     pub const MSE: LossFn = f("mse", true, "L = (1/{K}) Σₖ ({y}ₖ − dₖ)²");
     pub const SSE: LossFn = f("sse", true, "L = ½ Σₖ ({y}ₖ − dₖ)²");
+    pub const HUBER: LossFn = f("huber", true, "L = (1/{K}) Σₖ h({y}ₖ − dₖ), h(r) = ½r² for |r| ≤ δ, δ(|r| − ½δ) otherwise");
 }
-use losses::{BCE_LOGITS, CE_SIGMOID_LOGITS, CE_SOFTMAX_LOGITS, MSE, SSE};
+use losses::{BCE_LOGITS, CE_SIGMOID_LOGITS, CE_SOFTMAX_LOGITS, HUBER, MSE, SSE};
 
-/// ∂L/∂y_k = c·(y_k − d_k) of a squared loss over K outputs.
+/// ∂L/∂y_k of a loss of y − d over K outputs: c·(y_k − d_k) for the
+/// squared losses, c·clamp(y_k − d_k, −δ, δ) for huber.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum GradY {
     /// `sse`: c = 1.
     Sse,
     /// `mse`: c = 2/K.
     Mse,
+    /// `huber(δ)`: c = 1/K, the difference clamped to [−δ, δ].
+    Huber,
 }
 
 impl GradY {
@@ -48,7 +52,16 @@ impl GradY {
     fn factor_text(self, k: usize) -> String {
         match self {
             GradY::Mse if k != 2 => format!("(2/{k})·"),
+            GradY::Huber if k != 1 => format!("(1/{k})·"),
             _ => String::new(),
+        }
+    }
+
+    /// g written out: `(2/3)·(y² − d)`, `clamp(y² − d, −δ, δ)`.
+    fn text(self, y: &str, k: usize) -> String {
+        match self {
+            GradY::Huber => format!("{}clamp({y} − d, −δ, δ)", self.factor_text(k)),
+            _ => format!("{}({y} − d)", self.factor_text(k)),
         }
     }
 
@@ -58,6 +71,7 @@ impl GradY {
             GradY::Sse => 1.0,
             // Widths are bounded by MAX_WIDTH, so the conversion is exact.
             GradY::Mse => 2.0 / k as f64,
+            GradY::Huber => 1.0 / k as f64,
         }
     }
 }
@@ -86,10 +100,10 @@ impl Delta {
         match self {
             Delta::YMinusD => format!("{y} − d"),
             Delta::SigmoidCe => format!("−d ⊙ (1 − {y})"),
-            Delta::Chain(g) => format!("{}({y} − d) ⊙ {f}′({h})", g.factor_text(k)),
+            Delta::Chain(g) => format!("{} ⊙ {f}′({h})", g.text(y, k)),
             Delta::SoftmaxJacobian(g) => format!(
-                "{y} ⊙ (g − (g · {y})), the softmax Jacobian applied to g = {}({y} − d)",
-                g.factor_text(k)
+                "{y} ⊙ (g − (g · {y})), the softmax Jacobian applied to g = {}",
+                g.text(y, k)
             ),
         }
     }
@@ -143,8 +157,10 @@ pub fn output_rule(act: Activation, loss: Loss) -> Result<Rule, Invalid> {
         (A::Sigmoid, L::Ce) => rule(CE_SIGMOID_LOGITS, Delta::SigmoidCe),
         (A::Softmax, L::Mse) => rule(MSE, Delta::SoftmaxJacobian(GradY::Mse)),
         (A::Softmax, L::Sse) => rule(SSE, Delta::SoftmaxJacobian(GradY::Sse)),
+        (A::Softmax, L::Huber) => rule(HUBER, Delta::SoftmaxJacobian(GradY::Huber)),
         (_, L::Mse) => rule(MSE, Delta::Chain(GradY::Mse)),
         (_, L::Sse) => rule(SSE, Delta::Chain(GradY::Sse)),
+        (_, L::Huber) => rule(HUBER, Delta::Chain(GradY::Huber)),
         (A::Softmax, L::Bce) => Err(Invalid {
             message: "`bce` cannot train a `softmax` output: softmax outputs sum to 1, so they are not independent probabilities".into(),
             help: "use `loss ce` with `softmax` outputs, or `sigmoid` outputs with `loss bce`".into(),
@@ -200,7 +216,7 @@ mod tests {
     /// written out independently of the table.
     fn allowed(act: &str, loss: &str) -> bool {
         match loss {
-            "mse" | "sse" => !matches!(act, "step" | "sign"),
+            "mse" | "sse" | "huber" => !matches!(act, "step" | "sign"),
             "bce" => act == "sigmoid",
             "ce" => matches!(act, "sigmoid" | "softmax"),
             _ => unreachable!(),

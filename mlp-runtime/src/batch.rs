@@ -277,17 +277,17 @@ pub fn zip_map<T: Scalar, const K: usize, const B: usize>(
     out
 }
 
-/// δ = c(y − d) ⊙ f′(h): the output δ of a squared loss on an element-wise
-/// activation.
+/// δ = g ⊙ f′(h) with g = ∂L/∂y = `grad_y(y, d)` (c(y − d) for a squared
+/// loss, clamped for huber): the output δ on an element-wise activation.
 #[inline(always)]
 pub fn chain<A: Elementwise, T: Scalar, const K: usize, const B: usize>(
     act: A,
-    c: T,
+    grad_y: impl Fn(T, T) -> T,
     h: &[[T; B]; K],
     y: &[[T; B]; K],
     d: &[[T; B]; K],
 ) -> [[T; B]; K] {
-    let mut out = zip_map(y, d, |yv, dv| c * (yv - dv));
+    let mut out = zip_map(y, d, grad_y);
     for ((o_row, h_row), y_row) in out.iter_mut().zip(h).zip(y) {
         for ((o, &hv), &yv) in o_row.iter_mut().zip(h_row).zip(y_row) {
             *o *= act.df(hv, yv);
@@ -296,15 +296,15 @@ pub fn chain<A: Elementwise, T: Scalar, const K: usize, const B: usize>(
     out
 }
 
-/// δ_i = y_i (g_i − Σ_j g_j y_j) with g = c(y − d), per sample: a squared
-/// loss through the softmax Jacobian.
+/// δ_i = y_i (g_i − Σ_j g_j y_j) with g = ∂L/∂y = `grad_y(y, d)`, per
+/// sample: a squared or huber loss through the softmax Jacobian.
 #[inline(always)]
 pub fn softmax_jacobian<T: Scalar, const K: usize, const B: usize>(
-    c: T,
+    grad_y: impl Fn(T, T) -> T,
     y: &[[T; B]; K],
     d: &[[T; B]; K],
 ) -> [[T; B]; K] {
-    let g = zip_map(y, d, |yv, dv| c * (yv - dv));
+    let g = zip_map(y, d, grad_y);
     let mut gy = [T::ZERO; B];
     for (g_row, y_row) in g.iter().zip(y) {
         for ((s, &gv), &yv) in gy.iter_mut().zip(g_row).zip(y_row) {

@@ -74,7 +74,9 @@ pub mod __private {
     pub mod linalg {
         pub use crate::linalg::{back, dense};
     }
-    pub use crate::loss::{bce_logits, ce_sigmoid_logits, ce_softmax_logits, mse, sse};
+    pub use crate::loss::{
+        bce_logits, ce_sigmoid_logits, ce_softmax_logits, huber, huber_grad, mse, sse,
+    };
     pub use crate::network::{AllLayersDifferentiable, DeclaredWithLoss};
     /// Weights in and out (`to_bytes`, `from_bytes`, `to_rust`).
     pub mod weights {

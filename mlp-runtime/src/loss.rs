@@ -38,6 +38,47 @@ pub fn sse<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {
     squared_error(y, d) * T::from_f64(0.5)
 }
 
+/// `huber(δ)`: (1/K) Σ_k h(y_k − d_k) with h(r) = ½r² for |r| ≤ δ and
+/// δ(|r| − ½δ) otherwise: PyTorch's `HuberLoss(delta=δ)`, reduction `mean`.
+/// Quadratic near the target, linear (so gradients bounded by δ) far from
+/// it: the usual loss of DQN's temporal-difference errors.
+///
+/// ```
+/// let l = mlp::loss::huber(&[0.5f64, 3.0], &[0.0, 0.0], 1.0);
+/// assert_eq!(l, (0.125 + 2.5) / 2.0); // ½·0.5², 1·(3 − ½)
+/// ```
+#[inline(always)]
+pub fn huber<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K], delta: T) -> T {
+    let mut s = T::ZERO;
+    for (&yk, &dk) in y.iter().zip(d) {
+        let r = yk - dk;
+        let a = r.abs();
+        s += if a <= delta {
+            T::from_f64(0.5) * r * r
+        } else {
+            delta * (a - T::from_f64(0.5) * delta)
+        };
+    }
+    s / T::from_f64(K as f64)
+}
+
+/// h′(r) of [`huber`]'s h: r clamped to [−δ, δ].
+///
+/// ```
+/// assert_eq!(mlp::loss::huber_grad(0.3f32, 1.0), 0.3);
+/// assert_eq!(mlp::loss::huber_grad(-4.0f32, 1.0), -1.0);
+/// ```
+#[inline(always)]
+pub fn huber_grad<T: Scalar>(r: T, delta: T) -> T {
+    if r > delta {
+        delta
+    } else if r < -delta {
+        -delta
+    } else {
+        r
+    }
+}
+
 /// Σ_k (y_k − d_k)², in index order.
 #[inline(always)]
 fn squared_error<T: Scalar, const K: usize>(y: &[T; K], d: &[T; K]) -> T {

@@ -163,6 +163,7 @@ pub enum LossKind {
     Sse,
     Bce,
     Ce,
+    Huber,
 }
 
 /// Inference: a network mapping `IN` inputs to `OUT` outputs.

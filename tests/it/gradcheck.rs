@@ -79,6 +79,79 @@ mod sse {
     }
 }
 
+mod huber {
+    use super::*;
+    output_pairs! {
+        linear huber Real; sigmoid huber Real; tanh huber Real; relu huber Real;
+        softplus huber Real; softsign huber Real; gaussian huber Real; softmax huber Real;
+        leaky_relu huber Real; elu huber Real; gelu huber Real; silu huber Real;
+    }
+}
+
+// huber with a small δ (most differences in the linear part) and a large
+// one, unrolled and looped.
+network! {
+    #[scalar(f64)] struct HuberSmall<input 3, dense 5 tanh, dense 3 linear, loss huber(0.05)>;
+    #[scalar(f64)] struct HuberLarge<input 3, dense 5 gelu, dense 3 softmax, loss huber(4)>;
+    #[scalar(f64)] struct LoopedHuber<input 20, dense 24 tanh, dense 12 linear, loss huber(0.2)>;
+}
+
+#[test]
+fn huber_with_other_deltas() {
+    for (name, err) in [
+        (
+            "HuberSmall",
+            gradcheck::<HuberSmall, 3, 3>(40, Targets::Real),
+        ),
+        (
+            "HuberLarge",
+            gradcheck::<HuberLarge, 3, 3>(41, Targets::Real),
+        ),
+        (
+            "LoopedHuber",
+            gradcheck::<LoopedHuber, 20, 12>(42, Targets::Real),
+        ),
+    ] {
+        assert!(err < TOLERANCE, "{name}: max relative error {err:e}");
+    }
+}
+
+/// Hand-worked: δ = 0.5, y − d = (0.2, −2): h = ½·0.04 = 0.02 and
+/// 0.5·(2 − 0.25) = 0.875, L = (0.02 + 0.875)/2 = 0.4475; for a linear
+/// output ∂L/∂h = (1/2)·clamp(y − d) = (0.1, −0.25).
+#[test]
+fn huber_by_hand() {
+    network! {
+        #[scalar(f64)] struct Id<input 2, dense 2 linear, loss huber(0.5)>;
+    }
+    let net = Id {
+        w1: [[1.0, 0.0], [0.0, 1.0]],
+        b1: [0.0; 2],
+    };
+    let (x, d) = ([1.2, -1.0], [1.0, 1.0]);
+    assert!((net.loss(&x, &d) - 0.4475).abs() < 1e-15);
+    let mut grad = Id::zeroed();
+    net.backward(&x, &d, &mut grad);
+    let want = [0.1, -0.25, 0.1 * 1.2, -0.1, -0.25 * 1.2, 0.25];
+    let got = [
+        grad.b1[0],
+        grad.b1[1],
+        grad.w1[0][0],
+        grad.w1[0][1],
+        grad.w1[1][0],
+        grad.w1[1][1],
+    ];
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - w).abs() < 1e-15, "{got:?} against {want:?}");
+    }
+    // PyTorch's HuberLoss(delta=0.5)(tensor([1.2, -1.0]), tensor([1.0, 1.0]))
+    // is 0.4475 too (reduction mean).
+    assert_eq!(
+        mlp::loss::huber(&[1.2f64, -1.0], &[1.0, 1.0], 0.5),
+        net.loss(&x, &d)
+    );
+}
+
 // Layers past the unrolling threshold are emitted as loops: check them too,
 // for each kind of output δ.
 network! {

@@ -23,7 +23,13 @@ pub fn loss_value(net: &Network, rule: Rule) -> TokenStream {
         name("h", l)
     };
     let f = runtime(rule.loss.runtime);
-    quote!(#f(&#of, d))
+    match net.loss_param {
+        Some(p) => {
+            let p = float(p);
+            quote!(#f(&#of, d, #p))
+        }
+        None => quote!(#f(&#of, d)),
+    }
 }
 
 /// f'(h) of `layer`'s activation, as the runtime's `df(h, y)`.
@@ -50,14 +56,22 @@ fn output_delta(net: &Network, delta: Delta, ty: &TokenStream) -> TokenStream {
     let unroll = net.unrolled(l);
     let (h, y, delta_l) = (name("h", l), name("y", l), name("delta", l));
     let k_lit = lit(k);
-    // ∂L/∂y_k = c·(y_k − d_k), with the factor left out where c = 1.
+    // ∂L/∂y_k = c·(y_k − d_k) (huber: the difference clamped), with the
+    // factor left out where c = 1.
     let grad_y = |g: GradY, i: &TokenStream| {
         let c = g.scale(k);
+        let r = match (g, net.loss_param) {
+            (GradY::Huber, Some(p)) => {
+                let p = float(p);
+                quote!(::mlp::__private::huber_grad(#y[#i] - d[#i], #p))
+            }
+            _ => quote!((#y[#i] - d[#i])),
+        };
         if c == 1.0 {
-            quote!((#y[#i] - d[#i]))
+            r
         } else {
             let c = float(c);
-            quote!(#c * (#y[#i] - d[#i]))
+            quote!(#c * #r)
         }
     };
     let value = match delta {
@@ -161,18 +175,36 @@ pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
     let (h, y, delta) = (name("h", l_out), name("y", l_out), name("delta", l_out));
     let loss_of = if rule.loss.of_outputs { &y } else { &h };
     let loss_fn = runtime(rule.loss.runtime);
+    let loss_args = match net.loss_param {
+        Some(p) => {
+            let p = float(p);
+            quote!(a, b, #p)
+        }
+        None => quote!(a, b),
+    };
     let batch = quote!(::mlp::__private::batch);
     let k = out.width.value;
+    // ∂L/∂y from (y, d), for the batch kernels.
+    let grad_y = |g: GradY| {
+        let c = float(g.scale(k));
+        match (g, net.loss_param) {
+            (GradY::Huber, Some(p)) => {
+                let p = float(p);
+                quote!(|y, d| #c * ::mlp::__private::huber_grad(y - d, #p))
+            }
+            _ => quote!(|y, d| #c * (y - d)),
+        }
+    };
     let output = match rule.delta {
         Delta::YMinusD => quote!(#batch::zip_map(&#y, &__d, |y, d| y - d)),
         Delta::SigmoidCe => quote!(#batch::zip_map(&#y, &__d, |y, d| -d * (1.0 - y))),
         Delta::Chain(g) => {
-            let (act, c) = (activation_value(out), float(g.scale(k)));
-            quote!(#batch::chain(#act, #c, &#h, &#y, &__d))
+            let (act, g) = (activation_value(out), grad_y(g));
+            quote!(#batch::chain(#act, #g, &#h, &#y, &__d))
         }
         Delta::SoftmaxJacobian(g) => {
-            let c = float(g.scale(k));
-            quote!(#batch::softmax_jacobian(#c, &#y, &__d))
+            let g = grad_y(g);
+            quote!(#batch::softmax_jacobian(#g, &#y, &__d))
         }
     };
     let hidden = (net.lowest_trainable()..l_out).rev().map(|l| {
@@ -206,7 +238,7 @@ pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
         #forward
         let __d = #batch::transpose(ds);
         let __inv: #ty = 1.0 / (B as #ty);
-        let loss: #ty = #batch::loss_sum(&#loss_of, &__d, |a, b| #loss_fn(a, b));
+        let loss: #ty = #batch::loss_sum(&#loss_of, &__d, |a, b| #loss_fn(#loss_args));
         let #delta = #output;
         #(#hidden)*
         #(#grads)*
