@@ -32,12 +32,18 @@ fn greedy_return<R: Rng + ?Sized>(policy: &Policy, rng: &mut R) -> f32 {
 }
 
 fn mean_greedy_return<R: Rng + ?Sized>(policy: &Policy, episodes: usize, rng: &mut R) -> f32 {
-    (0..episodes).map(|_| greedy_return(policy, rng)).sum::<f32>() / episodes as f32
+    (0..episodes)
+        .map(|_| greedy_return(policy, rng))
+        .sum::<f32>()
+        / episodes as f32
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The training seed: the first argument, or 1.
-    let seed = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1);
+    let seed = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut eval_rng = SmallRng::seed_from_u64(2);
     let mut agent = Reinforce::new(&mut rng, 0.005);
@@ -81,6 +87,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     mlp::weights::save(&best, "target/cartpole_policy.safetensors")?;
     println!("saved target/cartpole_policy.safetensors");
     let mut test_rng = SmallRng::seed_from_u64(3);
-    println!("mean_return = {:.1}", mean_greedy_return(&best, 100, &mut test_rng));
+    println!(
+        "mean_return = {:.1}",
+        mean_greedy_return(&best, 100, &mut test_rng)
+    );
     Ok(())
 }

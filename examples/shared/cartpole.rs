@@ -44,7 +44,11 @@ impl CartPole {
     /// steps).
     pub fn step(&mut self, action: usize) -> (f32, bool) {
         let [x, x_dot, theta, theta_dot] = self.state;
-        let force = if action == 1 { Self::FORCE } else { -Self::FORCE };
+        let force = if action == 1 {
+            Self::FORCE
+        } else {
+            -Self::FORCE
+        };
         let (sin, cos) = theta.sin_cos();
         let total_mass = Self::CART_MASS + Self::POLE_MASS;
         let pole_mass_length = Self::POLE_MASS * Self::HALF_LENGTH;
@@ -136,7 +140,11 @@ impl Reinforce {
             *r = g;
         }
         let mean = self.returns[..n].iter().sum::<f32>() / n as f32;
-        let var = self.returns[..n].iter().map(|r| (r - mean) * (r - mean)).sum::<f32>() / n as f32;
+        let var = self.returns[..n]
+            .iter()
+            .map(|r| (r - mean) * (r - mean))
+            .sum::<f32>()
+            / n as f32;
         let scale = 1.0 / (var.sqrt() + 1e-6);
         self.grad.set_zero();
         for t in 0..n {
@@ -148,7 +156,8 @@ impl Reinforce {
                 let onehot = if k == self.actions[t] { 1.0 } else { 0.0 };
                 advantage * (p[k] - onehot) / n as f32
             });
-            self.policy.backward_from(&self.states[t], &dy, &mut self.grad);
+            self.policy
+                .backward_from(&self.states[t], &dy, &mut self.grad);
         }
         self.adam.step(&mut self.policy, &self.grad);
         self.len = 0;
