@@ -16,6 +16,7 @@ use mlp::rand::{rngs::SmallRng, RngExt, SeedableRng};
 use std::hint::black_box;
 use std::time::Instant;
 
+mod gradients;
 mod hand;
 
 network! {
@@ -314,6 +315,10 @@ fn main() {
         batch_backward_table(reps, scale);
         return;
     }
+    if std::env::args().any(|a| a == "gradients") {
+        gradients::tables(reps, scale);
+        return;
+    }
     if std::env::args().any(|a| a == "layout") {
         // Only the one-layer row-major / column-major table.
         layout_table(reps, scale);
@@ -480,6 +485,7 @@ fn main() {
     fine_tuning(reps, scale);
     weights_io(reps);
     batch_backward_table(reps, scale);
+    gradients::tables(reps, scale);
     threaded_fit(15);
 }
 

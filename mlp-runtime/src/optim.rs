@@ -322,7 +322,10 @@ impl<N: Params> Optimizer<N> for Adam<N> {
         self.beta1_t *= b1;
         self.beta2_t *= b2;
         let (c1, c2) = (one - self.beta1_t, one - self.beta2_t);
-        let (lr, eps, decay) = (self.lr, self.eps, self.lr * self.weight_decay);
+        let (eps, decay) = (self.eps, self.lr * self.weight_decay);
+        // The bias corrections as per-step factors, so the loop has one
+        // division and one square root per parameter (both vectorised).
+        let (step, inv_c2) = (self.lr / c1, one / c2);
         for r in N::trainable() {
             let (m, v) = (
                 &mut self.m.params_mut()[r.clone()],
@@ -335,7 +338,7 @@ impl<N: Params> Optimizer<N> for Adam<N> {
                 *p -= decay * *p;
                 *m = b1 * *m + (one - b1) * g;
                 *v = b2 * *v + (one - b2) * g * g;
-                *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
+                *p -= step * *m / ((*v * inv_c2).sqrt() + eps);
             }
         }
     }

@@ -204,7 +204,7 @@ impl_scalar!(
     libm::logf,
     crate::fastmath::ln_1p,
     crate::fastmath::tanh,
-    libm::sqrtf,
+    sqrt_f32,
     libm::expm1f,
     libm::erff,
     dense_f32
@@ -218,11 +218,30 @@ impl_scalar!(
     libm::log,
     libm::log1p,
     libm::tanh,
-    libm::sqrt,
+    sqrt_f64,
     libm::expm1,
     libm::erf,
     dense_f64
 );
+
+// √x is correctly rounded everywhere (IEEE 754), so these give the same bits
+// on every target; with `std`, the compiler's intrinsic (a vectorisable
+// `sqrtps` in an optimiser's loop), else libm's (inline assembly on x86,
+// which keeps a loop scalar).
+#[inline(always)]
+fn sqrt_f32(x: f32) -> f32 {
+    #[cfg(feature = "std")]
+    return x.sqrt();
+    #[cfg(not(feature = "std"))]
+    return libm::sqrtf(x);
+}
+#[inline(always)]
+fn sqrt_f64(x: f64) -> f64 {
+    #[cfg(feature = "std")]
+    return x.sqrt();
+    #[cfg(not(feature = "std"))]
+    return libm::sqrt(x);
+}
 
 // Each type's `dense` kernel: SSE on x86, one dot product per unit elsewhere
 // (the same sums in the same order; see `linalg`).

@@ -1,0 +1,126 @@
+//! Gradients from a supplied output gradient: `backward_from` and
+//! `input_gradient` against `backward` on each workload of the main table,
+//! and the per-update latency of a 4-64-64-2 tanh policy (forward,
+//! `backward_from`, one Adam step) at batch 1 and 32.
+//! `cargo bench --bench perf -- gradients` runs these alone.
+
+use super::{
+    compare, one_hot, random, Mnist, MnistSse, ReluBce221, Sig1664648, SigSse221, TanhSigSse4163,
+    TanhSoftmax4163, SAMPLES,
+};
+use mlp::optim::{Adam, Optimizer};
+use mlp::rand::{rngs::SmallRng, SeedableRng};
+use mlp::{Differentiable, Params, Trainable};
+use std::hint::black_box;
+use std::time::Instant;
+
+mlp::network! {
+    /// The policy of the RL comparison (4 inputs, two tanh layers of 64).
+    pub struct Policy<input 4, dense 64 tanh, dense 64 tanh, dense 2 linear>;
+}
+
+/// Both tables.
+pub fn tables(reps: usize, scale: usize) {
+    println!("\n### Gradients from a supplied output gradient (ns per sample, median)\n");
+    println!("| workload | backward | backward_from | backward_from / backward | input_gradient | input_gradient / backward |");
+    println!("|---|--:|--:|--:|--:|--:|");
+    row::<SigSse221, 2, 1>("2-2-1 sigmoid/sigmoid/sse", reps, 2000 * scale);
+    row::<ReluBce221, 2, 1>("2-2-1 relu/sigmoid/bce", reps, 2000 * scale);
+    row::<TanhSoftmax4163, 4, 3>("4-16-3 tanh/softmax/ce", reps, 500 * scale);
+    row::<TanhSigSse4163, 4, 3>("4-16-3 tanh/sigmoid/sse", reps, 500 * scale);
+    row::<Sig1664648, 16, 8>("16-64-64-8 sigmoid/sse", reps, 100 * scale);
+    row::<Mnist, 784, 10>("784-128-10 sigmoid/softmax/ce", reps, 10 * scale);
+    row::<MnistSse, 784, 10>("784-128-10 sigmoid/sigmoid/sse", reps, 10 * scale);
+    policy_update(reps, scale);
+}
+
+/// `backward` and `backward_from` each add into a gradient buffer; the same
+/// samples, interleaved repetitions.
+fn row<N, const IN: usize, const OUT: usize>(label: &str, reps: usize, calls: usize)
+where
+    N: Trainable<IN, OUT, Scalar = f32> + Differentiable<IN, OUT>,
+{
+    let mut rng = SmallRng::seed_from_u64(50);
+    let xs: Vec<[f32; IN]> = (0..SAMPLES).map(|_| random(&mut rng, 0.0, 1.0)).collect();
+    let ds: Vec<[f32; OUT]> = (0..SAMPLES).map(one_hot).collect();
+    let dys: Vec<[f32; OUT]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
+    let net: Box<N> = mlp::boxed::new(&mut rng);
+    let mut g1: Box<N> = mlp::boxed::zeroed();
+    let mut g2: Box<N> = mlp::boxed::zeroed();
+    let (backward, from) = compare(
+        reps,
+        calls,
+        |i| {
+            black_box(net.backward(black_box(&xs[i]), &ds[i], &mut g1));
+        },
+        |i| {
+            black_box(net.backward_from(black_box(&xs[i]), &dys[i], &mut g2));
+        },
+    );
+    let (backward2, input) = compare(
+        reps,
+        calls,
+        |i| {
+            black_box(net.backward(black_box(&xs[i]), &ds[i], &mut g1));
+        },
+        |i| {
+            black_box(net.input_gradient(black_box(&xs[i]), &dys[i]));
+        },
+    );
+    println!(
+        "| {label} | {backward:.1} | {from:.1} | {:.2} | {input:.1} | {:.2} |",
+        from / backward,
+        input / backward2
+    );
+}
+
+/// One policy update as an RL loop runs it: forward, `backward_from` with
+/// a supplied dy, one Adam step; at batch 1 and 32 (`backward_from_batch`).
+fn policy_update(reps: usize, scale: usize) {
+    let mut rng = SmallRng::seed_from_u64(51);
+    let mut net = Policy::new(&mut rng);
+    let mut grad = Policy::zeroed();
+    let mut adam = Adam::new(1e-3);
+    let xs: [[f32; 4]; 32] = core::array::from_fn(|_| random(&mut rng, -1.0, 1.0));
+    let dys: [[f32; 2]; 32] = core::array::from_fn(|_| random(&mut rng, -1.0, 1.0));
+    let time = |calls: usize, mut f: Box<dyn FnMut(usize) + '_>| {
+        let mut t: Vec<f64> = (0..reps)
+            .map(|_| {
+                let start = Instant::now();
+                for i in 0..calls {
+                    f(i);
+                }
+                start.elapsed().as_nanos() as f64 / calls as f64 / 1000.0
+            })
+            .collect();
+        t.sort_by(f64::total_cmp);
+        t[t.len() / 2]
+    };
+    let b1 = time(
+        200 * scale,
+        Box::new(|i| {
+            let x = &xs[i % 32];
+            black_box(net.forward(black_box(x)));
+            grad.set_zero();
+            black_box(net.backward_from(x, &dys[i % 32], &mut grad));
+            adam.step(&mut net, &grad);
+        }),
+    );
+    let mut net = Policy::new(&mut rng);
+    let mut adam = Adam::new(1e-3);
+    let mut grad = Policy::zeroed();
+    let b32 = time(
+        20 * scale,
+        Box::new(|_| {
+            black_box(net.forward_batch(black_box(&xs)));
+            grad.set_zero();
+            black_box(net.backward_from_batch(&xs, &dys, &mut grad));
+            adam.step(&mut net, &grad);
+        }),
+    );
+    println!("\n### 4-64-64-2 tanh policy: one update (forward + backward_from + Adam step), µs, median\n");
+    println!("| batch | µs per update | µs per sample |");
+    println!("|--:|--:|--:|");
+    println!("| 1 | {b1:.2} | {b1:.2} |");
+    println!("| 32 | {b32:.2} | {:.3} |", b32 / 32.0);
+}
