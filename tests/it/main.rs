@@ -11,8 +11,6 @@ mod course_notes;
 mod data;
 mod fit;
 mod frozen;
-mod gradcheck;
-mod gradient;
 mod handwritten;
 mod int_vs_tflm;
 mod interop;

@@ -63,8 +63,8 @@ fn every_activation_is_in_every_list() {
             true,
         ),
         (
-            "tests/it/gradcheck.rs",
-            include_str!("../../../tests/it/gradcheck.rs"),
+            "tests/grad/gradcheck.rs",
+            include_str!("../../../tests/grad/gradcheck.rs"),
             false,
         ),
         (
@@ -77,7 +77,7 @@ fn every_activation_is_in_every_list() {
         for (file, text, by_type) in places {
             // Zero derivative: no gradient to check.
             let constant = matches!(row.activation, Activation::Step | Activation::Sign);
-            if constant && file == "tests/it/gradcheck.rs" {
+            if constant && file == "tests/grad/gradcheck.rs" {
                 continue;
             }
             let word = if by_type { row.runtime } else { row.names[0] };
