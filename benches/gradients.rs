@@ -4,9 +4,9 @@
 //! `backward_from`, one Adam step) at batch 1 and 32.
 //! `cargo bench --bench perf -- gradients` runs these alone.
 
-use super::{
-    compare, one_hot, random, Mnist, MnistSse, ReluBce221, Sig1664648, SigSse221, TanhSigSse4163,
-    TanhSoftmax4163, SAMPLES,
+use crate::{
+    harness::{compare, one_hot, random},
+    Mnist, MnistSse, ReluBce221, Sig1664648, SigSse221, TanhSigSse4163, TanhSoftmax4163, SAMPLES,
 };
 use mlp::optim::{Adam, Optimizer};
 use mlp::rand::{rngs::SmallRng, SeedableRng};
