@@ -38,14 +38,7 @@ fn typed(net: &Network) -> TokenStream {
     let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
     let params = net.params();
     let (bytes, params) = (lit(params * net.scalar.bytes()), lit(params));
-    let zero_fields = net.layers.iter().map(|layer| {
-        let (n, m) = (lit(layer.width.value), lit(net.width_before(layer.index)));
-        let (w, b) = (
-            format_ident!("w{}", layer.index),
-            format_ident!("b{}", layer.index),
-        );
-        quote!(#w: [[0.0; #m]; #n], #b: [0.0; #n],)
-    });
+    let zero_fields = expand::zero_fields(net);
     let training = match net.loss {
         Some(_) => quote! {
             pub fn loss(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> #ty {
@@ -144,7 +137,7 @@ fn typed(net: &Network) -> TokenStream {
             pub const BYTES: usize = #bytes;
             pub const TRAINED: Self = Self::zeroed();
             pub const fn zeroed() -> Self {
-                Self { #(#zero_fields)* }
+                Self { #zero_fields }
             }
             pub fn new<R: ::mlp::__private::rand::Rng + ?Sized>(rng: &mut R) -> Self {
                 let _ = rng;

@@ -28,7 +28,7 @@ pub fn lines(checked: &Checked) -> Vec<String> {
             layer.activation_text()
         ));
     }
-    let bytes = net.params() * if net.scalar.name() == "f32" { 4 } else { 8 };
+    let bytes = net.params() * net.scalar.bytes();
     out.push(String::new());
     out.push(format!(
         "{} inputs, {} parameters, {bytes} bytes ({}).",

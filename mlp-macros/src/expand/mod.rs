@@ -90,12 +90,7 @@ fn inherent_impl(
     let params = net.params();
     let params_doc = format!("Count of all weights and biases: {params}.");
     let params = lit(params);
-    let zero_fields = net.layers.iter().map(|layer| {
-        let l = layer.index;
-        let (n, m) = (lit(layer.width.value), lit(net.width_before(l)));
-        let (w, b) = (name("w", l), name("b", l));
-        quote!(#w: [[0.0; #m]; #n], #b: [0.0; #n],)
-    });
+    let zero_fields = zero_fields(net);
     let new_doc = new_doc(net);
     let batch_doc = forward_batch_doc(net);
     let layers = forward::layers(net, ty, true);
@@ -126,7 +121,7 @@ fn inherent_impl(
             /// A network whose every weight and bias is zero (also a zeroed gradient buffer).
             #[must_use]
             pub const fn zeroed() -> Self {
-                Self { #(#zero_fields)* }
+                Self { #zero_fields }
             }
 
             #[doc = #new_doc]
@@ -159,6 +154,18 @@ fn inherent_impl(
             #gradient
         }
     }
+}
+
+/// `w1: [[0.0; 2]; 2], b1: [0.0; 2], ...`: every field zero, for `zeroed()`
+/// (here and in the fallback's stand-in).
+pub(crate) fn zero_fields(net: &Network) -> TokenStream {
+    let fields = net.layers.iter().map(|layer| {
+        let l = layer.index;
+        let (n, m) = (lit(layer.width.value), lit(net.width_before(l)));
+        let (w, b) = (name("w", l), name("b", l));
+        quote!(#w: [[0.0; #m]; #n], #b: [0.0; #n],)
+    });
+    quote!(#(#fields)*)
 }
 
 /// `new()`'s doc: the initialisation each layer gets, from the table.
