@@ -39,8 +39,8 @@ fn typed(net: &Network) -> TokenStream {
     let params = net.params();
     let (bytes, params) = (lit(params * net.scalar.bytes()), lit(params));
     let zero_fields = expand::zero_fields(net);
-    let training = match net.loss {
-        Some(_) => quote! {
+    let training = net.loss.map(|_| {
+        quote! {
             pub fn loss(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> #ty {
                 let _ = (x, d);
                 0.0
@@ -62,10 +62,9 @@ fn typed(net: &Network) -> TokenStream {
                 let _ = (x, d, lr);
                 0.0
             }
-        },
-        None => expand::untrainable_methods(),
-    };
-    let gradient = if net.differentiable() {
+        }
+    });
+    let gradient = net.differentiable().then(|| {
         quote! {
             pub fn backward_from(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs], grad: &mut Self) -> [#ty; #inputs] {
                 let _ = (x, dy, grad);
@@ -85,9 +84,8 @@ fn typed(net: &Network) -> TokenStream {
                 [[0.0; #inputs]; B]
             }
         }
-    } else {
-        expand::undifferentiable_methods()
-    };
+    });
+    let unavailable = expand::unavailable_methods(net, net.loss.is_some());
     let differentiable_impl = net
         .differentiable()
         .then(|| expand::differentiable_impl(net, &ty));
@@ -98,12 +96,10 @@ fn typed(net: &Network) -> TokenStream {
         .loss
         .map(|loss| expand::trainable_impl(net, loss.value, &ty));
     let quantized = net.quantize.iter().map(|q| {
-        let (name, vis) = (&q.ident, &net.vis);
+        let name = &q.ident;
         let code = format_ident!("{}", q.code.name());
         quote! {
             #[allow(dead_code)]
-            #vis struct #name;
-            #[allow(dead_code, clippy::all)]
             impl #name {
                 pub const TRAINED: Self = Self;
                 pub const ERROR_BOUND: [f32; #outputs] = [0.0; #outputs];
@@ -126,10 +122,15 @@ fn typed(net: &Network) -> TokenStream {
             }
         }
     });
-    quote! {
+    let quantized_items = net.quantize.iter().map(|q| {
+        let (name, vis) = (&q.ident, &net.vis);
+        quote! {
+            #[allow(dead_code)]
+            #vis struct #name;
+        }
+    });
+    let impls = expand::scoped(quote! {
         #[allow(dead_code)]
-        #item
-        #[allow(dead_code, clippy::all)]
         impl #ident {
             pub const INPUTS: usize = #inputs;
             pub const OUTPUTS: usize = #outputs;
@@ -139,7 +140,7 @@ fn typed(net: &Network) -> TokenStream {
             pub const fn zeroed() -> Self {
                 Self { #zero_fields }
             }
-            pub fn new<R: ::mlp::__private::rand::Rng + ?Sized>(rng: &mut R) -> Self {
+            pub fn new<R: mlp::rand::Rng + ?Sized>(rng: &mut R) -> Self {
                 let _ = rng;
                 Self::zeroed()
             }
@@ -154,14 +155,14 @@ fn typed(net: &Network) -> TokenStream {
             pub fn to_bytes(&self) -> [u8; #bytes] {
                 [0; #bytes]
             }
-            pub fn from_bytes(bytes: &[u8; #bytes]) -> ::core::result::Result<Self, ::mlp::__private::WeightsError> {
+            pub fn from_bytes(bytes: &[u8; #bytes]) -> ::core::result::Result<Self, mlp::WeightsError> {
                 let _ = bytes;
                 ::core::result::Result::Ok(Self::zeroed())
             }
-            ::mlp::__private::if_alloc! {
-                pub fn to_rust(&self, name: &str) -> ::mlp::__private::String {
+            mlp::if_alloc! {
+                pub fn to_rust(&self, name: &str) -> mlp::String {
                     let _ = name;
-                    ::mlp::__private::String::new()
+                    mlp::String::new()
                 }
             }
             #training
@@ -172,6 +173,13 @@ fn typed(net: &Network) -> TokenStream {
         #trainable_impl
         #differentiable_impl
         #(#quantized)*
+    });
+    quote! {
+        #[allow(dead_code)]
+        #item
+        #(#quantized_items)*
+        #unavailable
+        #impls
     }
 }
 

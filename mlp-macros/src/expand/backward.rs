@@ -35,7 +35,7 @@ pub fn loss_value(net: &Network, rule: Rule) -> TokenStream {
 /// f'(h) of `layer`'s activation, as the runtime's `df(h, y)`.
 fn derivative(layer: &Layer, h: &TokenStream, y: &TokenStream) -> TokenStream {
     let f = activation_value(layer);
-    quote!(::mlp::__private::Elementwise::df(#f, #h, #y))
+    quote!(mlp::Elementwise::df(#f, #h, #y))
 }
 
 /// `let delta{L} = ..;` then each hidden `let delta{l} = ..;`, output
@@ -63,7 +63,7 @@ fn output_delta(net: &Network, delta: Delta, ty: &TokenStream) -> TokenStream {
         let r = match (g, net.loss_param) {
             (GradY::Huber, Some(p)) => {
                 let p = float(p);
-                quote!(::mlp::__private::huber_grad(#y[#i] - d[#i], #p))
+                quote!(mlp::huber_grad(#y[#i] - d[#i], #p))
             }
             _ => quote!((#y[#i] - d[#i])),
         };
@@ -109,7 +109,7 @@ pub(super) fn hidden_delta(net: &Network, l: usize, ty: &TokenStream) -> TokenSt
         let df = derivative(layer, &quote!(#h[__i]), &quote!(#y[__i]));
         return quote! {
             let #delta: [#ty; #n_lit] = {
-                let mut __back = ::mlp::__private::linalg::back(&self.#w_next, &#delta_next);
+                let mut __back = mlp::linalg::back(&self.#w_next, &#delta_next);
                 for __i in 0..#n_lit {
                     __back[__i] *= #df;
                 }
@@ -171,7 +171,13 @@ pub fn apply(net: &Network, mode: &Apply) -> TokenStream {
 pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
     let out = net.output();
     let l_out = out.index;
-    let forward = super::forward::batch_layers_only(net);
+    // The loss and δᴸ read hᴸ only for a logit-based loss or a chained δ.
+    let output_h = !rule.loss.of_outputs || matches!(rule.delta, Delta::Chain(_));
+    let forward = super::forward::run_batch(
+        net,
+        super::forward::Reads::DeltasFrom(net.lowest_trainable()),
+        output_h,
+    );
     let (h, y, delta) = (name("h", l_out), name("y", l_out), name("delta", l_out));
     let loss_of = if rule.loss.of_outputs { &y } else { &h };
     let loss_fn = runtime(rule.loss.runtime);
@@ -182,7 +188,7 @@ pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
         }
         None => quote!(a, b),
     };
-    let batch = quote!(::mlp::__private::batch);
+    let batch = quote!(mlp::batch);
     let k = out.width.value;
     // ∂L/∂y from (y, d), for the batch kernels.
     let grad_y = |g: GradY| {
@@ -190,7 +196,7 @@ pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
         match (g, net.loss_param) {
             (GradY::Huber, Some(p)) => {
                 let p = float(p);
-                quote!(|y, d| #c * ::mlp::__private::huber_grad(y - d, #p))
+                quote!(|y, d| #c * mlp::huber_grad(y - d, #p))
             }
             _ => quote!(|y, d| #c * (y - d)),
         }

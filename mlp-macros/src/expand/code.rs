@@ -19,19 +19,35 @@ pub fn float(x: f64) -> TokenStream {
     quote!(#l)
 }
 
-/// `::mlp::__private::name`: an item of the runtime that generated code calls.
-pub fn runtime(name: &str) -> TokenStream {
-    let ident = format_ident!("{}", name);
-    quote!(::mlp::__private::#ident)
+/// The impls of one declaration (not its type definitions, which must be
+/// nameable), inside `const _: () = { .. };` as serde_derive emits them:
+/// there `mlp` names the runtime's `::mlp::__private`, so generated code
+/// reads `mlp::Relu`, and the forward trace's helpers stay out of the
+/// user's namespace. Lints meant for hand-written code are off inside.
+pub fn scoped(body: TokenStream) -> TokenStream {
+    quote! {
+        #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
+        const _: () = {
+            use ::mlp::__private as mlp;
+            #body
+        };
+    }
 }
 
-/// The runtime's type for `act`, e.g. `::mlp::__private::Relu`.
+/// `mlp::name`: an item of the runtime that generated code calls (inside
+/// [`scoped`]).
+pub fn runtime(name: &str) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    quote!(mlp::#ident)
+}
+
+/// The runtime's type for `act`, e.g. `mlp::Relu`.
 pub fn activation_type(act: Activation) -> TokenStream {
     runtime(act.row().runtime)
 }
 
-/// Layer `l`'s activation as a runtime value: `::mlp::__private::Relu`, or
-/// with its parameter, `::mlp::__private::LeakyRelu(0.2)`.
+/// Layer `l`'s activation as a runtime value: `mlp::Relu`, or
+/// with its parameter, `mlp::LeakyRelu(0.2)`.
 pub fn activation_value(layer: &Layer) -> TokenStream {
     let ty = activation_type(layer.activation.value);
     match layer.param {

@@ -16,7 +16,7 @@ use quote::quote;
 pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
     let inputs = lit(net.inputs.value);
     let outputs = lit(net.output().width.value);
-    let layers = forward::layers(net, ty, true);
+    let layers = forward::run(net, ty, forward::Reads::DeltasFrom(1), true);
     let deltas = all_deltas(net, ty);
     let accumulate = backward::apply(net, &Apply::Accumulate);
     let dx = input_delta(net, ty);
@@ -92,7 +92,7 @@ pub fn trait_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
     quote! {
         #[automatically_derived]
-        impl ::mlp::__private::Differentiable<#inputs, #outputs> for #ident {
+        impl mlp::Differentiable<#inputs, #outputs> for #ident {
             #[inline]
             fn backward_from(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs], grad: &mut Self) -> [#ty; #inputs] {
                 #ident::backward_from(self, x, dy, grad)
@@ -134,7 +134,7 @@ fn all_deltas(net: &Network, ty: &TokenStream) -> TokenStream {
         let v = array(
             k,
             unroll,
-            |i| quote!(::mlp::__private::Elementwise::df(#f, #h[#i], #y[#i]) * dy[#i]),
+            |i| quote!(mlp::Elementwise::df(#f, #h[#i], #y[#i]) * dy[#i]),
         );
         quote!(let #delta: [#ty; #k_lit] = #v;)
     };
@@ -147,7 +147,7 @@ fn input_delta(net: &Network, ty: &TokenStream) -> TokenStream {
     let (m, n) = (net.inputs.value, net.layers[0].width.value);
     let (w, delta) = (name("w", 1), name("delta", 1));
     if !net.unrolled(1) {
-        return quote!(::mlp::__private::linalg::back(&self.#w, &#delta));
+        return quote!(mlp::linalg::back(&self.#w, &#delta));
     }
     let v = array(m, true, |j| {
         sum(n, true, |i| quote!(self.#w[#i][#j] * #delta[#i]))

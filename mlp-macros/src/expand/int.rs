@@ -8,9 +8,10 @@ use crate::quant::{Factor, Plan, Stage};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-/// Every integer type of a network.
-pub fn types(net: &Network, plans: &[Plan]) -> TokenStream {
-    plans.iter().map(|p| one(net, p)).collect()
+/// Every integer type of a network: the struct definitions, and their
+/// impls (which go inside the expansion's scope).
+pub fn types(net: &Network, plans: &[Plan]) -> (TokenStream, TokenStream) {
+    plans.iter().map(|p| one(net, p)).unzip()
 }
 
 /// An unsuffixed integer literal, negated where negative.
@@ -31,10 +32,10 @@ fn f32_lit(v: f32) -> TokenStream {
 
 fn factor(f: Factor) -> TokenStream {
     let (m, s) = (int(f.multiplier), int(i64::from(f.shift)));
-    quote!(::mlp::__private::int::Scale { multiplier: #m, shift: #s })
+    quote!(mlp::int::Scale { multiplier: #m, shift: #s })
 }
 
-fn one(net: &Network, plan: &Plan) -> TokenStream {
+fn one(net: &Network, plan: &Plan) -> (TokenStream, TokenStream) {
     let ident = &plan.ident;
     let vis = &net.vis;
     let code = format_ident!("{}", plan.code.name());
@@ -70,7 +71,7 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
             let y = name("y", l - 1);
             quote!(&#y)
         };
-        let acc = quote!(::mlp::__private::int::accumulate(&self.#w, &self.#b, #input));
+        let acc = quote!(mlp::int::accumulate(&self.#w, &self.#b, #input));
         let y = name("y", l);
         let step = match &layer.stage {
             Stage::Affine(rows) => {
@@ -79,10 +80,10 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
                 fields.push(quote!(#[doc = #doc] #a: [::mlp::__private::int::Affine; #n],));
                 let rows = rows.iter().map(|&(pos, neg, zero)| {
                     let (pos, neg, zero) = (factor(pos), factor(neg), int(zero));
-                    quote!(::mlp::__private::int::Affine { pos: #pos, neg: #neg, offset: #zero })
+                    quote!(mlp::int::Affine { pos: #pos, neg: #neg, offset: #zero })
                 });
                 values.push(quote!(#a: [#(#rows),*],));
-                quote!(::mlp::__private::int::affine(&#acc, &self.#a))
+                quote!(mlp::int::affine(&#acc, &self.#a))
             }
             Stage::Lookup { rows, table, .. } => {
                 let (p, t) = (name("p", l), name("t", l));
@@ -101,11 +102,11 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
                 });
                 let rows = rows.iter().map(|&(f, offset)| {
                     let (f, offset) = (factor(f), int(offset));
-                    quote!(::mlp::__private::int::Lookup { index: #f, offset: #offset })
+                    quote!(mlp::int::Lookup { index: #f, offset: #offset })
                 });
                 let entries = table.iter().map(|&v| int(v));
                 values.push(quote!(#p: [#(#rows),*], #t: [#(#entries),*],));
-                quote!(::mlp::__private::int::lookup(&#acc, &self.#p, &self.#t))
+                quote!(mlp::int::lookup(&#acc, &self.#p, &self.#t))
             }
             Stage::Threshold { low, high } => {
                 let c = name("c", l);
@@ -116,7 +117,7 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
                 fields.push(quote!(#[doc = #doc] #c: [#code; 2],));
                 let (low, high) = (int(*low), int(*high));
                 values.push(quote!(#c: [#low, #high],));
-                quote!(::mlp::__private::int::threshold(&#acc, self.#c[0], self.#c[1]))
+                quote!(mlp::int::threshold(&#acc, self.#c[0], self.#c[1]))
             }
             Stage::Softmax(rows) => {
                 let s = name("s", l);
@@ -126,7 +127,7 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
                 fields.push(quote!(#[doc = #doc] #s: [::mlp::__private::int::Scale; #n],));
                 let rows = rows.iter().map(|&f| factor(f));
                 values.push(quote!(#s: [#(#rows),*],));
-                quote!(::mlp::__private::int::softmax(&#acc, &self.#s))
+                quote!(mlp::int::softmax(&#acc, &self.#s))
             }
         };
         steps.push(quote!(let #y: [#code; #n] = #step;));
@@ -157,15 +158,15 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
     let bound_doc = format!(
         "For every input `x` in the box, `|forward_f32(x)[k] − {float_ty}::TRAINED.forward(x)[k]| ≤ ERROR_BOUND[k]`, up to the float network's own f32 rounding. Computed by the macro: {method} (README, \"Integer networks for chips without an FPU\")."
     );
-    quote! {
+    let item = quote! {
         #(#[doc = #docs])*
         #[derive(Clone, Debug, PartialEq)]
         #vis struct #ident {
             #(#fields)*
         }
-
+    };
+    let imp = quote! {
         #[automatically_derived]
-        #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
         impl #ident {
             /// Number of inputs.
             pub const INPUTS: usize = #inputs;
@@ -204,13 +205,13 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
             /// Uses f32 arithmetic.
             #[must_use]
             pub fn quantize(x: &[f32; #inputs]) -> [#code; #inputs] {
-                ::mlp::__private::int::quantize(x, &Self::INPUT_INV_SCALE, &Self::INPUT_ZERO)
+                mlp::int::quantize(x, &Self::INPUT_INV_SCALE, &Self::INPUT_ZERO)
             }
 
             /// The values output codes stand for: `OUTPUT_SCALE · (y − OUTPUT_ZERO)`.
             #[must_use]
             pub fn dequantize(y: &[#code; #outputs]) -> [f32; #outputs] {
-                ::mlp::__private::int::dequantize(y, &Self::OUTPUT_SCALE, &Self::OUTPUT_ZERO)
+                mlp::int::dequantize(y, &Self::OUTPUT_SCALE, &Self::OUTPUT_ZERO)
             }
 
             /// `dequantize(forward(quantize(x)))`: the integer network as a
@@ -221,7 +222,8 @@ fn one(net: &Network, plan: &Plan) -> TokenStream {
                 Self::dequantize(&self.forward(&Self::quantize(x)))
             }
         }
-    }
+    };
+    (item, imp)
 }
 
 /// The smallest f32 at least `v`.

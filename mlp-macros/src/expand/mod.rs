@@ -15,8 +15,10 @@ use crate::check::Checked;
 use crate::model::{Init, Loss, Network};
 use crate::rules::Rule;
 use backward::Apply;
+pub(crate) use code::scoped;
 use code::{lit, name};
-pub(crate) use gradient::{trait_impl as differentiable_impl, undifferentiable_methods};
+use forward::Reads;
+pub(crate) use gradient::trait_impl as differentiable_impl;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -35,15 +37,23 @@ pub fn network(checked: &Checked) -> TokenStream {
         .and(net.loss)
         .map(|loss| trainable_impl(net, loss.value, &ty));
     let differentiable = net.differentiable().then(|| gradient::trait_impl(net, &ty));
-    let int = int::types(net, &checked.int);
-    quote! {
-        #item
+    let (int_items, int_impls) = int::types(net, &checked.int);
+    let trace = forward::trace_items(net, &ty);
+    let impls = code::scoped(quote! {
         #inherent
         #params
         #network
         #trainable
         #differentiable
-        #int
+        #int_impls
+        #trace
+    });
+    let unavailable = unavailable_methods(net, checked.rule.is_some());
+    quote! {
+        #item
+        #int_items
+        #unavailable
+        #impls
     }
 }
 
@@ -93,23 +103,13 @@ fn inherent_impl(
     let zero_fields = zero_fields(net);
     let new_doc = new_doc(net);
     let batch_doc = forward_batch_doc(net);
-    let layers = forward::layers(net, ty, true);
-    let batch = forward::batch_layers(net);
+    let trace = forward::run(net, ty, Reads::Output, true);
+    let batch_trace = forward::run_batch(net, Reads::Output, false);
     let y_out = name("y", net.layers.len());
-    let training = match rule {
-        Some(rule) => training_methods(net, rule, ty),
-        None => untrainable_methods(),
-    };
-    let gradient = if net.differentiable() {
-        gradient::methods(net, ty)
-    } else {
-        gradient::undifferentiable_methods()
-    };
+    let training = rule.map(|rule| training_methods(net, rule, ty));
+    let gradient = net.differentiable().then(|| gradient::methods(net, ty));
     quote! {
         #[automatically_derived]
-        // Generated arithmetic trips style lints meant for hand-written code
-        // (e.g. `possible_missing_comma`, as every token shares one span).
-        #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
         impl #ident {
             /// Number of inputs.
             pub const INPUTS: usize = #inputs;
@@ -126,9 +126,9 @@ fn inherent_impl(
 
             #[doc = #new_doc]
             #[must_use]
-            pub fn new<R: ::mlp::__private::rand::Rng + ?Sized>(rng: &mut R) -> Self {
+            pub fn new<R: mlp::rand::Rng + ?Sized>(rng: &mut R) -> Self {
                 let mut net = Self::zeroed();
-                <Self as ::mlp::__private::Params>::init(&mut net, rng);
+                <Self as mlp::Params>::init(&mut net, rng);
                 net
             }
 
@@ -136,7 +136,7 @@ fn inherent_impl(
             #[inline]
             #[must_use]
             pub fn forward(&self, x: &[#ty; #inputs]) -> [#ty; #outputs] {
-                #layers
+                #trace
                 #y_out
             }
 
@@ -144,7 +144,8 @@ fn inherent_impl(
             #[inline]
             #[must_use]
             pub fn forward_batch<const B: usize>(&self, xs: &[[#ty; #inputs]; B]) -> [[#ty; #outputs]; B] {
-                #batch
+                #batch_trace
+                mlp::batch::transpose(&#y_out)
             }
 
             #weights
@@ -205,8 +206,8 @@ fn forward_batch_doc(net: &Network) -> String {
     } else {
         format!(
             "{head}\n\nEach unit's sum runs over its inputs in order, while \
-             `forward` keeps four partial sums (`mlp::__private::linalg::dot`'s \
-             order) for layers of four or more inputs, so the two agree up to \
+             `forward` keeps four running partial sums (over input index mod \
+             4) for layers of four or more inputs, so the two agree up to \
              rounding."
         )
     }
@@ -215,8 +216,8 @@ fn forward_batch_doc(net: &Network) -> String {
 fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
     let inputs = lit(net.inputs.value);
     let outputs = lit(net.output().width.value);
-    let loss_layers = forward::layers(net, ty, rule.loss_needs_y());
-    let all_layers = forward::layers(net, ty, true);
+    let loss_layers = forward::run(net, ty, Reads::Output, rule.loss_needs_y());
+    let all_layers = forward::run(net, ty, Reads::DeltasFrom(net.lowest_trainable()), true);
     let loss = backward::loss_value(net, rule);
     let deltas = backward::deltas(net, rule, ty);
     let accumulate = backward::apply(net, &Apply::Accumulate);
@@ -275,9 +276,30 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
     }
 }
 
+/// The methods a network does not have, declared so that a call says why
+/// (their bound never holds): the training methods of an inference-only
+/// network ("declared without a loss") and the gradient methods of one with
+/// `step`/`sign`. Outside the expansion's scope, so that the compiler's
+/// note names them `Net::train_step`.
+pub(crate) fn unavailable_methods(net: &Network, trains: bool) -> TokenStream {
+    let ident = &net.ident;
+    let training = (!trains).then(untrainable_methods);
+    let gradient = (!net.differentiable()).then(gradient::undifferentiable_methods);
+    if trains && net.differentiable() {
+        return TokenStream::new();
+    }
+    quote! {
+        #[automatically_derived]
+        impl #ident {
+            #training
+            #gradient
+        }
+    }
+}
+
 /// For an inference-only network: training methods whose bound can never
 /// hold, so calling one reports "declared without a loss" at the call.
-pub(crate) fn untrainable_methods() -> TokenStream {
+fn untrainable_methods() -> TokenStream {
     let bound = quote!(where Self: ::mlp::__private::DeclaredWithLoss<X>);
     quote! {
         #[doc(hidden)]
@@ -316,7 +338,7 @@ pub(crate) fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
         };
         let n = lit(layer.width.value);
         quote! {
-            ::mlp::__private::init::#scheme(&mut self.#w, rng);
+            mlp::init::#scheme(&mut self.#w, rng);
             self.#b = [0.0; #n];
         }
     });
@@ -324,7 +346,7 @@ pub(crate) fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
         // SAFETY: the struct is `#[repr(C)]` and its fields are exactly the
         // arrays of scalars that make up `PARAMS` (see `struct_item`).
         #[automatically_derived]
-        unsafe impl ::mlp::__private::Params for #ident {
+        unsafe impl mlp::Params for #ident {
             type Scalar = #ty;
             const PARAMS: usize = #ident::PARAMS;
             #[doc = #declaration_doc]
@@ -335,7 +357,7 @@ pub(crate) fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {
             fn zeroed() -> Self {
                 #ident::zeroed()
             }
-            fn init<R: ::mlp::__private::rand::Rng + ?Sized>(&mut self, rng: &mut R) {
+            fn init<R: mlp::rand::Rng + ?Sized>(&mut self, rng: &mut R) {
                 #(#init)*
             }
         }
@@ -348,7 +370,7 @@ pub(crate) fn network_impl(net: &Network, ty: &TokenStream) -> TokenStream {
     let kind = format_ident!("{}", net.output().activation.value.output_kind());
     quote! {
         #[automatically_derived]
-        impl ::mlp::__private::Network<#inputs, #outputs> for #ident {
+        impl mlp::Network<#inputs, #outputs> for #ident {
             const OUTPUT_KIND: ::mlp::OutputKind = ::mlp::OutputKind::#kind;
             #[inline]
             fn forward(&self, x: &[#ty; #inputs]) -> [#ty; #outputs] {
@@ -364,7 +386,7 @@ pub(crate) fn trainable_impl(net: &Network, loss: Loss, ty: &TokenStream) -> Tok
     let variant = format_ident!("{}", loss.row().kind);
     quote! {
         #[automatically_derived]
-        impl ::mlp::__private::Trainable<#inputs, #outputs> for #ident {
+        impl mlp::Trainable<#inputs, #outputs> for #ident {
             const LOSS: ::mlp::LossKind = ::mlp::LossKind::#variant;
             #[inline]
             fn loss(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> #ty {

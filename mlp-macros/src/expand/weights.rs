@@ -27,7 +27,7 @@ pub fn methods(net: &Network, baked: Option<&Baked>) -> TokenStream {
         #[must_use]
         pub fn to_bytes(&self) -> [u8; #bytes] {
             let mut out = [0u8; #bytes];
-            ::mlp::__private::weights::write_le(self, &mut out);
+            mlp::weights::write_le(self, &mut out);
             out
         }
 
@@ -35,23 +35,23 @@ pub fn methods(net: &Network, baked: Option<&Baked>) -> TokenStream {
         ///
         /// # Errors
         /// A NaN or infinite value, named by parameter (`w2[0][3]`).
-        pub fn from_bytes(bytes: &[u8; #bytes]) -> ::core::result::Result<Self, ::mlp::__private::WeightsError> {
+        pub fn from_bytes(bytes: &[u8; #bytes]) -> ::core::result::Result<Self, mlp::WeightsError> {
             let mut net = Self::zeroed();
-            ::mlp::__private::weights::read_le(
+            mlp::weights::read_le(
                 bytes,
-                <Self as ::mlp::__private::Params>::LAYER_SHAPES,
+                <Self as mlp::Params>::LAYER_SHAPES,
                 &mut net,
             )?;
             ::core::result::Result::Ok(net)
         }
 
-        ::mlp::__private::if_alloc! {
+        mlp::if_alloc! {
             /// Rust source for `pub const NAME: Type = Type { .. };` holding
             /// exactly these weights (floats printed so they read back bit
             /// for bit), to compile into a program with no file at all.
             #[must_use]
-            pub fn to_rust(&self, name: &str) -> ::mlp::__private::String {
-                ::mlp::__private::weights::to_rust(self, #type_name, name)
+            pub fn to_rust(&self, name: &str) -> mlp::String {
+                mlp::weights::to_rust(self, #type_name, name)
             }
         }
 

@@ -11,10 +11,61 @@ fn expanded(tokens: TokenStream) -> syn::File {
     syn::parse2(out.clone()).unwrap_or_else(|e| panic!("not Rust: {e}\n{out}"))
 }
 
+/// Every impl of the expansion: those inside its `const _: () = { .. };`
+/// scope, and any at the top level.
+fn impls(file: &syn::File) -> Vec<&syn::ItemImpl> {
+    let mut out = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Impl(imp) => out.push(imp),
+            syn::Item::Const(c) => {
+                if let syn::Expr::Block(block) = &*c.expr {
+                    for stmt in &block.block.stmts {
+                        if let syn::Stmt::Item(syn::Item::Impl(imp)) = stmt {
+                            out.push(imp);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The body of the expansion's private function `name` (`trace`,
+/// `batch_trace`), inside its scope.
+fn function<'a>(file: &'a syn::File, name: &str) -> &'a syn::Block {
+    for item in &file.items {
+        let syn::Item::Const(c) = item else { continue };
+        let syn::Expr::Block(block) = &*c.expr else {
+            continue;
+        };
+        for stmt in &block.block.stmts {
+            if let syn::Stmt::Item(syn::Item::Fn(f)) = stmt {
+                if f.sig.ident == name {
+                    return &f.block;
+                }
+            }
+        }
+    }
+    panic!("no function `{name}`")
+}
+
+/// The inherent impl of the type named `ty`.
+fn inherent<'a>(file: &'a syn::File, ty: &str) -> &'a syn::ItemImpl {
+    impls(file)
+        .into_iter()
+        .find(|imp| {
+            let self_ty = &imp.self_ty;
+            imp.trait_.is_none() && quote!(#self_ty).to_string() == ty
+        })
+        .unwrap_or_else(|| panic!("no `impl {ty}`"))
+}
+
 /// The body of the generated method `name`.
 fn method<'a>(file: &'a syn::File, name: &str) -> &'a syn::Block {
-    for item in &file.items {
-        let syn::Item::Impl(imp) = item else { continue };
+    for imp in impls(file) {
         if imp.trait_.is_some() {
             continue;
         }
@@ -133,19 +184,7 @@ fn integer_networks_have_no_float_in_forward_or_trained() {
             #[quantize(IrisInt, input = [0.0..1.0] #code)]
             pub struct Iris<input 4, dense 16 tanh, dense 3 softmax>;
         ));
-        let imp = file
-            .items
-            .iter()
-            .find_map(|item| match item {
-                syn::Item::Impl(imp)
-                    if imp.trait_.is_none()
-                        && quote!(#imp).to_string().starts_with("# [automatically_derived] # [allow (clippy :: all , clippy :: pedantic , clippy :: nursery)] impl IrisInt") =>
-                {
-                    Some(imp)
-                }
-                _ => None,
-            })
-            .expect("impl IrisInt");
+        let imp = inherent(&file, "IrisInt");
         for it in &imp.items {
             let mut floats = Floats::default();
             match it {
@@ -224,15 +263,17 @@ fn small_networks_are_straight_line_code() {
             "`{name}` has a loop"
         );
     }
-    // Layer 1's pre-activations are written out, one sum per unit.
-    let h1 = scan(method(&file, "forward"), "h1")
+    assert_eq!(scan(function(&file, "trace"), "").loops, 0);
+    // Layer 1's pre-activations are written out, one sum per unit, once:
+    // in the forward trace every method starts from.
+    let h1 = scan(function(&file, "trace"), "h1")
         .local
         .unwrap()
         .1
         .unwrap();
     let want: syn::Expr = syn::parse_quote!([
-        self.w1[0][0] * x[0] + self.w1[0][1] * x[1] + self.b1[0],
-        self.w1[1][0] * x[0] + self.w1[1][1] * x[1] + self.b1[1]
+        net.w1[0][0] * x[0] + net.w1[0][1] * x[1] + net.b1[0],
+        net.w1[1][0] * x[0] + net.w1[1][1] * x[1] + net.b1[1]
     ]);
     assert_eq!(h1, want);
     // sigmoid + bce: the fused δ, with no derivative call.
@@ -263,10 +304,8 @@ fn mse_over_two_outputs_drops_the_unit_factor() {
     let syn::Expr::Array(a) = delta else {
         panic!("an array")
     };
-    let first: syn::Expr = syn::parse_quote!(
-        0.5 * (y1[0] - d[0])
-            * ::mlp::__private::Elementwise::df(::mlp::__private::Linear, h1[0], y1[0])
-    );
+    let first: syn::Expr =
+        syn::parse_quote!(0.5 * (y1[0] - d[0]) * mlp::Elementwise::df(mlp::Linear, h1[0], y1[0]));
     assert_eq!(a.elems[0], first);
 }
 
@@ -277,8 +316,8 @@ fn large_layers_become_loops_and_stay_small() {
     assert!(size < 40_000, "expansion stays small: {size} bytes");
     let file = expanded(tokens);
     // The wide layers go to the runtime's blocked kernel, not per unit.
-    let forward = method(&file, "forward");
-    let text = quote!(#forward).to_string();
+    let trace = function(&file, "trace");
+    let text = quote!(#trace).to_string();
     assert_eq!(text.matches("linalg :: dense").count(), 2, "{text}");
     assert!(scan(method(&file, "train_step"), "").loops >= 4);
 }
