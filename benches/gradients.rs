@@ -6,7 +6,7 @@
 
 use crate::{
     harness::{compare, one_hot, random},
-    Mnist, MnistSse, ReluBce221, Sig1664648, SigSse221, TanhSigSse4163, TanhSoftmax4163, SAMPLES,
+    Workload, SAMPLES, WORKLOADS,
 };
 use mlp::optim::{Adam, Optimizer};
 use mlp::rand::{rngs::SmallRng, SeedableRng};
@@ -24,22 +24,19 @@ pub fn tables(reps: usize, scale: usize) {
     println!("\n### Gradients from a supplied output gradient (ns per sample, median)\n");
     println!("| workload | backward | backward_from | backward_from / backward | input_gradient | input_gradient / backward |");
     println!("|---|--:|--:|--:|--:|--:|");
-    row::<SigSse221, 2, 1>("2-2-1 sigmoid/sigmoid/sse", reps, 2000 * scale);
-    row::<ReluBce221, 2, 1>("2-2-1 relu/sigmoid/bce", reps, 2000 * scale);
-    row::<TanhSoftmax4163, 4, 3>("4-16-3 tanh/softmax/ce", reps, 500 * scale);
-    row::<TanhSigSse4163, 4, 3>("4-16-3 tanh/sigmoid/sse", reps, 500 * scale);
-    row::<Sig1664648, 16, 8>("16-64-64-8 sigmoid/sse", reps, 100 * scale);
-    row::<Mnist, 784, 10>("784-128-10 sigmoid/softmax/ce", reps, 10 * scale);
-    row::<MnistSse, 784, 10>("784-128-10 sigmoid/sigmoid/sse", reps, 10 * scale);
+    for w in &WORKLOADS {
+        (w.gradients)(w, reps, scale);
+    }
     policy_update(reps, scale);
 }
 
 /// `backward` and `backward_from` each add into a gradient buffer; the same
 /// samples, interleaved repetitions.
-fn row<N, const IN: usize, const OUT: usize>(label: &str, reps: usize, calls: usize)
+pub(crate) fn row<N, const IN: usize, const OUT: usize>(w: &Workload, reps: usize, scale: usize)
 where
     N: Trainable<IN, OUT, Scalar = f32> + Differentiable<IN, OUT>,
 {
+    let (label, calls) = (w.label, w.calls * scale);
     let mut rng = SmallRng::seed_from_u64(50);
     let xs: Vec<[f32; IN]> = (0..SAMPLES).map(|_| random(&mut rng, 0.0, 1.0)).collect();
     let ds: Vec<[f32; OUT]> = (0..SAMPLES).map(one_hot).collect();

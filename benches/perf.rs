@@ -13,6 +13,7 @@
 
 use mlp::network;
 use mlp::rand::{rngs::SmallRng, RngExt, SeedableRng};
+use mlp::{Differentiable, Trainable};
 use std::hint::black_box;
 
 mod gradients;
@@ -38,34 +39,48 @@ network! {
 /// Samples cycled through by every measurement.
 const SAMPLES: usize = 64;
 
-/// A generated network's weights copied into a hand-written network of
-/// each variant's layout.
-trait Hand {
+/// The hand-written twin of a generated network: its weights copied into
+/// each variant's layout, and the same maths written by hand.
+pub(crate) trait Hand<const IN: usize, const K: usize> {
     type Net<V: hand::Variant>;
     fn hand<V: hand::Variant>(&self) -> Box<Self::Net<V>>;
+    fn hand_forward<V: hand::Variant>(n: &Self::Net<V>, x: &[f32; IN]) -> [f32; K];
+    fn hand_step<V: hand::Variant>(
+        n: &mut Self::Net<V>,
+        x: &[f32; IN],
+        d: &[f32; K],
+        lr: f32,
+    ) -> f32;
 }
 
+/// `Hand` for two-layer networks: `Net: inputs, hidden, outputs, forward, step;`.
 macro_rules! hand2 {
-    ($($net:ident: $i:literal, $h:literal, $o:literal;)*) => {$(
-        impl Hand for $net {
+    ($($net:ident: $i:literal, $h:literal, $o:literal, $fwd:ident, $step:ident;)*) => {$(
+        impl Hand<$i, $o> for $net {
             type Net<V: hand::Variant> = hand::Net2<V, $i, $h, $o>;
             fn hand<V: hand::Variant>(&self) -> Box<Self::Net<V>> {
                 hand::Net2::new(&self.w1, &self.b1, &self.w2, &self.b2)
+            }
+            fn hand_forward<V: hand::Variant>(n: &Self::Net<V>, x: &[f32; $i]) -> [f32; $o] {
+                hand::$fwd(n, x)
+            }
+            fn hand_step<V: hand::Variant>(n: &mut Self::Net<V>, x: &[f32; $i], d: &[f32; $o], lr: f32) -> f32 {
+                hand::$step(n, x, d, lr)
             }
         }
     )*};
 }
 
 hand2! {
-    SigSse221: 2, 2, 1;
-    ReluBce221: 2, 2, 1;
-    TanhSoftmax4163: 4, 16, 3;
-    TanhSigSse4163: 4, 16, 3;
-    Mnist: 784, 128, 10;
-    MnistSse: 784, 128, 10;
+    SigSse221: 2, 2, 1, sig_sig_forward, sig_sig_step;
+    ReluBce221: 2, 2, 1, relu_bce_forward, relu_bce_step;
+    TanhSoftmax4163: 4, 16, 3, tanh_softmax_forward, tanh_softmax_step;
+    TanhSigSse4163: 4, 16, 3, tanh_sig_forward, tanh_sig_step;
+    Mnist: 784, 128, 10, sig_softmax_forward, sig_softmax_step;
+    MnistSse: 784, 128, 10, sig_sig_forward, sig_sig_step;
 }
 
-impl Hand for Sig1664648 {
+impl Hand<16, 8> for Sig1664648 {
     type Net<V: hand::Variant> = hand::Net3<V, 16, 64, 64, 8>;
     fn hand<V: hand::Variant>(&self) -> Box<Self::Net<V>> {
         hand::Net3::new(
@@ -74,97 +89,178 @@ impl Hand for Sig1664648 {
             (&self.w3, &self.b3),
         )
     }
+    fn hand_forward<V: hand::Variant>(n: &Self::Net<V>, x: &[f32; 16]) -> [f32; 8] {
+        hand::sig3_forward(n, x)
+    }
+    fn hand_step<V: hand::Variant>(
+        n: &mut Self::Net<V>,
+        x: &[f32; 16],
+        d: &[f32; 8],
+        lr: f32,
+    ) -> f32 {
+        hand::sig3_step(n, x, d, lr)
+    }
 }
 
-/// One timed body per hand-written variant: `$body(&mut net, i)` over the
-/// samples, on that variant's copy of `$net`'s weights.
+/// The targets a workload trains towards.
+#[derive(Clone, Copy)]
+pub(crate) enum Targets {
+    /// 0 or 1 at random.
+    Bits,
+    /// Class `i mod K` for sample `i`.
+    OneHot,
+    /// Uniform in [0, 1).
+    Unit,
+}
+
+impl Targets {
+    fn sample<const K: usize>(self, i: usize, rng: &mut SmallRng) -> [f32; K] {
+        match self {
+            Targets::Bits => core::array::from_fn(|_| f32::from(rng.random::<bool>())),
+            Targets::OneHot => one_hot(i),
+            Targets::Unit => random(rng, 0.0, 1.0),
+        }
+    }
+}
+
+/// One benchmarked network: the rows of the main table and of the
+/// gradients table.
+pub(crate) struct Workload {
+    pub(crate) label: &'static str,
+    /// Calls per timed repetition at scale 1 (fewer for wider networks).
+    pub(crate) calls: usize,
+    targets: Targets,
+    /// forward and train_step against every hand-written variant.
+    versus_hand: fn(&Workload, usize, usize, &mut Vec<Timing>),
+    /// backward_from and input_gradient against backward.
+    pub(crate) gradients: fn(&Workload, usize, usize),
+}
+
+const fn workload<N, const IN: usize, const K: usize>(
+    label: &'static str,
+    calls: usize,
+    targets: Targets,
+) -> Workload
+where
+    N: Trainable<IN, K, Scalar = f32> + Differentiable<IN, K> + Hand<IN, K>,
+{
+    Workload {
+        label,
+        calls,
+        targets,
+        versus_hand: versus_hand::<N, IN, K>,
+        gradients: gradients::row::<N, IN, K>,
+    }
+}
+
+/// Every workload of the main table, in its order.
+pub(crate) const WORKLOADS: [Workload; 7] = [
+    workload::<SigSse221, 2, 1>("2-2-1 sigmoid/sigmoid/sse", 2000, Targets::Bits),
+    workload::<ReluBce221, 2, 1>("2-2-1 relu/sigmoid/bce", 2000, Targets::Bits),
+    workload::<TanhSoftmax4163, 4, 3>("4-16-3 tanh/softmax/ce", 500, Targets::OneHot),
+    workload::<TanhSigSse4163, 4, 3>("4-16-3 tanh/sigmoid/sse", 500, Targets::Unit),
+    workload::<Sig1664648, 16, 8>("16-64-64-8 sigmoid/sse", 100, Targets::Unit),
+    workload::<Mnist, 784, 10>("784-128-10 sigmoid/softmax/ce", 10, Targets::OneHot),
+    workload::<MnistSse, 784, 10>("784-128-10 sigmoid/sigmoid/sse", 10, Targets::Unit),
+];
+
+/// One timed body per hand-written variant: `$body` over the samples
+/// (`$i`), on that variant's copy of `$net`'s weights (`$h`), with `$V`
+/// naming the variant's type.
 macro_rules! variants {
-    ($net:expr, |$h:ident, $i:ident| $body:expr) => {
+    ($net:expr, |$h:ident: $V:ident, $i:ident| $body:expr) => {
         vec![
-            variants!(@one hand::Naive, $net, |$h, $i| $body),
-            variants!(@one hand::RowDot, $net, |$h, $i| $body),
-            variants!(@one hand::ColMajor, $net, |$h, $i| $body),
-            variants!(@one hand::Blocked, $net, |$h, $i| $body),
-            variants!(@one hand::Blocked8x4, $net, |$h, $i| $body),
+            variants!(@one hand::Naive, $net, |$h: $V, $i| $body),
+            variants!(@one hand::RowDot, $net, |$h: $V, $i| $body),
+            variants!(@one hand::ColMajor, $net, |$h: $V, $i| $body),
+            variants!(@one hand::Blocked, $net, |$h: $V, $i| $body),
+            variants!(@one hand::Blocked8x4, $net, |$h: $V, $i| $body),
         ]
     };
-    (@one $v:ty, $net:expr, |$h:ident, $i:ident| $body:expr) => {{
+    (@one $v:ty, $net:expr, |$h:ident: $V:ident, $i:ident| $body:expr) => {{
+        type $V = $v;
         #[allow(unused_mut)]
-        let mut $h = $net.hand::<$v>();
+        let mut $h = $net.hand::<$V>();
         let body: Body = Box::new(move |calls| {
             for $i in (0..calls).map(|c| c % SAMPLES) {
                 black_box($body);
             }
         });
-        (<$v as hand::Variant>::NAME, body)
+        (<$V as hand::Variant>::NAME, body)
     }};
 }
 
-/// Runs forward and train_step of a generated network `$net` against every
-/// hand-written variant of `$hand_fwd` / `$hand_step` on the same weights.
-macro_rules! workload {
-    ($out:ident, $label:expr, $net:ident, $in:literal, $k:literal, $targets:expr, $hand_fwd:path, $hand_step:path, $reps:expr, $calls:expr) => {
-        'workload: {
-            if !selected($label) {
-                break 'workload;
-            }
-            let mut rng = SmallRng::seed_from_u64(42);
-            let xs: Vec<[f32; $in]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
-            let ds: Vec<[f32; $k]> = (0..SAMPLES).map(|i| ($targets)(i, &mut rng)).collect();
-            let net: Box<$net> = mlp::boxed::new(&mut rng);
-            let (xs, ds) = (&xs, &ds);
-            // Every variant computes the same function (up to rounding).
-            let want = net.forward(&xs[0]);
-            for got in [
-                $hand_fwd(&*net.hand::<hand::Naive>(), &xs[0]),
-                $hand_fwd(&*net.hand::<hand::RowDot>(), &xs[0]),
-                $hand_fwd(&*net.hand::<hand::ColMajor>(), &xs[0]),
-                $hand_fwd(&*net.hand::<hand::Blocked>(), &xs[0]),
-                $hand_fwd(&*net.hand::<hand::Blocked8x4>(), &xs[0]),
-            ] {
-                for (a, b) in got.iter().zip(&want) {
-                    assert!(
-                        (a - b).abs() <= 1e-4 * (1.0 + b.abs()),
-                        "{}: {a} vs {b}",
-                        $label
-                    );
-                }
-            }
-            let gen_net = net.clone();
-            let generated: Body = Box::new(move |calls| {
-                for i in (0..calls).map(|c| c % SAMPLES) {
-                    black_box(gen_net.forward(black_box(&xs[i])));
-                }
-            });
-            let hands = variants!(net, |h, i| $hand_fwd(&*h, black_box(&xs[i])));
-            let (generated, winner, hand) = race($reps, $calls, generated, hands);
-            $out.push(Timing {
-                name: format!("{} forward", $label),
-                generated,
-                hand,
-                winner,
-            });
-            let mut gen_net = net.clone();
-            let generated: Body = Box::new(move |calls| {
-                for i in (0..calls).map(|c| c % SAMPLES) {
-                    black_box(gen_net.train_step(black_box(&xs[i]), &ds[i], 1e-3));
-                }
-            });
-            let hands = variants!(net, |h, i| $hand_step(
-                &mut *h,
-                black_box(&xs[i]),
-                &ds[i],
-                1e-3
-            ));
-            let (generated, winner, hand) = race($reps, $calls, generated, hands);
-            $out.push(Timing {
-                name: format!("{} train_step", $label),
-                generated,
-                hand,
-                winner,
-            });
+/// forward and train_step of the generated network `N` against every
+/// hand-written variant on the same weights.
+fn versus_hand<N, const IN: usize, const K: usize>(
+    w: &Workload,
+    reps: usize,
+    scale: usize,
+    out: &mut Vec<Timing>,
+) where
+    N: Trainable<IN, K, Scalar = f32> + Hand<IN, K>,
+{
+    if !selected(w.label) {
+        return;
+    }
+    let calls = w.calls * scale;
+    let mut rng = SmallRng::seed_from_u64(42);
+    let xs: Vec<[f32; IN]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
+    let ds: Vec<[f32; K]> = (0..SAMPLES)
+        .map(|i| w.targets.sample(i, &mut rng))
+        .collect();
+    let net: Box<N> = mlp::boxed::new(&mut rng);
+    let (xs, ds) = (&xs, &ds);
+    // Every variant computes the same function (up to rounding).
+    let want = net.forward(&xs[0]);
+    for got in [
+        N::hand_forward(&*net.hand::<hand::Naive>(), &xs[0]),
+        N::hand_forward(&*net.hand::<hand::RowDot>(), &xs[0]),
+        N::hand_forward(&*net.hand::<hand::ColMajor>(), &xs[0]),
+        N::hand_forward(&*net.hand::<hand::Blocked>(), &xs[0]),
+        N::hand_forward(&*net.hand::<hand::Blocked8x4>(), &xs[0]),
+    ] {
+        for (a, b) in got.iter().zip(&want) {
+            assert!(
+                (a - b).abs() <= 1e-4 * (1.0 + b.abs()),
+                "{}: {a} vs {b}",
+                w.label
+            );
         }
-    };
+    }
+    let gen_net = net.clone();
+    let generated: Body = Box::new(move |calls| {
+        for i in (0..calls).map(|c| c % SAMPLES) {
+            black_box(gen_net.forward(black_box(&xs[i])));
+        }
+    });
+    let hands = variants!(net, |h: V, i| N::hand_forward::<V>(&h, black_box(&xs[i])));
+    let (generated, winner, hand) = race(reps, calls, generated, hands);
+    out.push(Timing {
+        name: format!("{} forward", w.label),
+        generated,
+        hand,
+        winner,
+    });
+    let mut gen_net = net.clone();
+    let generated: Body = Box::new(move |calls| {
+        for i in (0..calls).map(|c| c % SAMPLES) {
+            black_box(gen_net.train_step(black_box(&xs[i]), &ds[i], 1e-3));
+        }
+    });
+    let hands = variants!(net, |h: V, i| N::hand_step::<V>(
+        &mut h,
+        black_box(&xs[i]),
+        &ds[i],
+        1e-3
+    ));
+    let (generated, winner, hand) = race(reps, calls, generated, hands);
+    out.push(Timing {
+        name: format!("{} train_step", w.label),
+        generated,
+        hand,
+        winner,
+    });
 }
 
 /// forward on 32 samples one by one, against one forward_batch of 32.
@@ -218,91 +314,9 @@ fn main() {
         return;
     }
     let mut out = Vec::new();
-    let unit = |_: usize, rng: &mut SmallRng| -> [f32; 1] { [f32::from(rng.random::<bool>())] };
-    workload!(
-        out,
-        "2-2-1 sigmoid/sigmoid/sse",
-        SigSse221,
-        2,
-        1,
-        unit,
-        hand::sig_sig_forward,
-        hand::sig_sig_step,
-        reps,
-        2000 * scale
-    );
-    workload!(
-        out,
-        "2-2-1 relu/sigmoid/bce",
-        ReluBce221,
-        2,
-        1,
-        unit,
-        hand::relu_bce_forward,
-        hand::relu_bce_step,
-        reps,
-        2000 * scale
-    );
-    workload!(
-        out,
-        "4-16-3 tanh/softmax/ce",
-        TanhSoftmax4163,
-        4,
-        3,
-        |i, _: &mut SmallRng| one_hot(i),
-        hand::tanh_softmax_forward,
-        hand::tanh_softmax_step,
-        reps,
-        500 * scale
-    );
-    workload!(
-        out,
-        "4-16-3 tanh/sigmoid/sse",
-        TanhSigSse4163,
-        4,
-        3,
-        |_, rng: &mut SmallRng| random(rng, 0.0, 1.0),
-        hand::tanh_sig_forward,
-        hand::tanh_sig_step,
-        reps,
-        500 * scale
-    );
-    workload!(
-        out,
-        "16-64-64-8 sigmoid/sse",
-        Sig1664648,
-        16,
-        8,
-        |_, rng: &mut SmallRng| random(rng, 0.0, 1.0),
-        hand::sig3_forward,
-        hand::sig3_step,
-        reps,
-        100 * scale
-    );
-    workload!(
-        out,
-        "784-128-10 sigmoid/softmax/ce",
-        Mnist,
-        784,
-        10,
-        |i, _: &mut SmallRng| one_hot(i),
-        hand::sig_softmax_forward,
-        hand::sig_softmax_step,
-        reps,
-        10 * scale
-    );
-    workload!(
-        out,
-        "784-128-10 sigmoid/sigmoid/sse",
-        MnistSse,
-        784,
-        10,
-        |_, rng: &mut SmallRng| random(rng, 0.0, 1.0),
-        hand::sig_sig_forward,
-        hand::sig_sig_step,
-        reps,
-        10 * scale
-    );
+    for w in &WORKLOADS {
+        (w.versus_hand)(w, reps, scale, &mut out);
+    }
 
     // Mini-batch of 32: mean gradient by `batch_gradient`, one `Sgd` step,
     // against the same written by hand.
