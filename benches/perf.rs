@@ -19,6 +19,7 @@ use std::hint::black_box;
 mod gradients;
 mod hand;
 mod harness;
+mod optim;
 mod studies;
 
 use harness::{compare, one_hot, race, random, selected, Body, Timing};
@@ -304,6 +305,10 @@ fn main() {
         batch_backward_table(reps, scale);
         return;
     }
+    if std::env::args().any(|a| a == "optim") {
+        optim::table(reps, scale);
+        return;
+    }
     if std::env::args().any(|a| a == "gradients") {
         gradients::tables(reps, scale);
         return;
@@ -393,5 +398,6 @@ fn main() {
     weights_io(reps);
     batch_backward_table(reps, scale);
     gradients::tables(reps, scale);
+    optim::table(reps, scale);
     threaded_fit(15);
 }
