@@ -298,6 +298,15 @@ fn main() {
         threaded_fit(15);
         return;
     }
+    // `simd=sse2` or `simd=avx2`: the dispatched kernels at that level.
+    for arg in std::env::args() {
+        let level = match arg.as_str() {
+            "simd=sse2" => mlp::simd::Level::Sse2,
+            "simd=avx2" => mlp::simd::Level::Avx2,
+            _ => continue,
+        };
+        eprintln!("kernels at {:?}", mlp::simd::force(level));
+    }
     let quick = std::env::args().any(|a| a == "quick");
     let (reps, scale) = if quick { (7, 1) } else { (31, 4) };
     if std::env::args().any(|a| a == "batch") {

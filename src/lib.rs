@@ -91,7 +91,7 @@
 extern crate std;
 
 pub use mlp_macros::network;
-pub use mlp_runtime::{activation, loss, optim, rand, weights};
+pub use mlp_runtime::{activation, loss, optim, rand, simd, weights};
 #[cfg(feature = "alloc")]
 pub use mlp_runtime::{boxed, data, train};
 pub use mlp_runtime::{

@@ -28,6 +28,7 @@ pub mod loss;
 mod network;
 pub mod optim;
 mod scalar;
+pub mod simd;
 #[cfg(feature = "alloc")]
 pub mod train;
 pub mod weights;

@@ -8,6 +8,7 @@
 //! parameters [`Params::trainable`] yields: the layers of a declaration
 //! marked `frozen` stay bit for bit as they are, weight decay included.
 
+use crate::simd::multiversion;
 use crate::{Params, Scalar};
 
 /// One update rule.
@@ -242,24 +243,54 @@ impl<N: Params> Optimizer<N> for Sgd<N> {
             let v = &mut self.velocity.params_mut()[r.clone()];
             let (p, g) = (&mut net.params_mut()[r.clone()], &grad.params()[r]);
             if mu == N::Scalar::ZERO {
-                for (p, &g) in p.iter_mut().zip(g) {
-                    let g = g + wd * *p;
-                    *p -= lr * g;
-                }
+                sgd_update(p, g, lr, wd);
             } else if self.nesterov {
-                for ((p, &g), v) in p.iter_mut().zip(g).zip(v) {
-                    let g = g + wd * *p;
-                    *v = mu * *v + g;
-                    *p -= lr * (g + mu * *v);
-                }
+                nesterov_update(p, g, v, [lr, mu, wd]);
             } else {
-                for ((p, &g), v) in p.iter_mut().zip(g).zip(v) {
-                    let g = g + wd * *p;
-                    *v = mu * *v + g;
-                    *p -= lr * *v;
-                }
+                momentum_update(p, g, v, [lr, mu, wd]);
             }
         }
+    }
+}
+
+multiversion! {
+    /// p ← p − η·(g + λ·p).
+    fn sgd_update<T: Scalar>(p: &mut [T], g: &[T], lr: T, wd: T) => sgd_kernel;
+}
+
+#[inline(always)]
+fn sgd_kernel<T: Scalar>(p: &mut [T], g: &[T], lr: T, wd: T) {
+    for (p, &g) in p.iter_mut().zip(g) {
+        let g = g + wd * *p;
+        *p -= lr * g;
+    }
+}
+
+multiversion! {
+    /// g ← ∇ + λ·p;  v ← μ·v + g;  p ← p − η·v, with `[η, μ, λ]`.
+    fn momentum_update<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], k: [T; 3]) => momentum_kernel;
+}
+
+#[inline(always)]
+fn momentum_kernel<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], [lr, mu, wd]: [T; 3]) {
+    for ((p, &g), v) in p.iter_mut().zip(g).zip(v) {
+        let g = g + wd * *p;
+        *v = mu * *v + g;
+        *p -= lr * *v;
+    }
+}
+
+multiversion! {
+    /// g ← ∇ + λ·p;  v ← μ·v + g;  p ← p − η·(g + μ·v), with `[η, μ, λ]`.
+    fn nesterov_update<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], k: [T; 3]) => nesterov_kernel;
+}
+
+#[inline(always)]
+fn nesterov_kernel<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], [lr, mu, wd]: [T; 3]) {
+    for ((p, &g), v) in p.iter_mut().zip(g).zip(v) {
+        let g = g + wd * *p;
+        *v = mu * *v + g;
+        *p -= lr * (g + mu * *v);
     }
 }
 
@@ -338,21 +369,51 @@ impl<N: Params> Optimizer<N> for Adam<N> {
         // The bias corrections as per-step factors, so the loop has one
         // division and one square root per parameter (both vectorised).
         let (step, inv_c2) = (self.lr / c1, one / c2);
+        let k = AdamStep {
+            b1,
+            b2,
+            eps,
+            decay,
+            step,
+            inv_c2,
+        };
         for r in N::trainable() {
             let (m, v) = (
                 &mut self.m.params_mut()[r.clone()],
                 &mut self.v.params_mut()[r.clone()],
             );
-            let params = net.params_mut()[r.clone()]
-                .iter_mut()
-                .zip(&grad.params()[r]);
-            for ((p, &g), (m, v)) in params.zip(m.iter_mut().zip(v)) {
-                *p -= decay * *p;
-                *m = b1 * *m + (one - b1) * g;
-                *v = b2 * *v + (one - b2) * g * g;
-                *p -= step * *m / ((*v * inv_c2).sqrt() + eps);
-            }
+            adam_update(&mut net.params_mut()[r.clone()], &grad.params()[r], m, v, k);
         }
+    }
+}
+
+/// One Adam step's constants.
+#[derive(Clone, Copy)]
+struct AdamStep<T> {
+    b1: T,
+    b2: T,
+    eps: T,
+    /// η·λ (AdamW), or 0.
+    decay: T,
+    /// η / (1 − β1^t).
+    step: T,
+    /// 1 / (1 − β2^t).
+    inv_c2: T,
+}
+
+multiversion! {
+    /// The Adam update of one range of parameters.
+    fn adam_update<T: Scalar>(p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], k: AdamStep<T>) => adam_kernel;
+}
+
+#[inline(always)]
+fn adam_kernel<T: Scalar>(p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], k: AdamStep<T>) {
+    let one = T::ONE;
+    for ((p, &g), (m, v)) in p.iter_mut().zip(g).zip(m.iter_mut().zip(v)) {
+        *p -= k.decay * *p;
+        *m = k.b1 * *m + (one - k.b1) * g;
+        *v = k.b2 * *v + (one - k.b2) * g * g;
+        *p -= k.step * *m / ((*v * k.inv_c2).sqrt() + k.eps);
     }
 }
 
@@ -408,31 +469,43 @@ impl<N: Params> Default for Rprop<N> {
 
 impl<N: Params> Optimizer<N> for Rprop<N> {
     fn step(&mut self, net: &mut N, grad: &N) {
-        let zero = N::Scalar::ZERO;
+        let k = [self.increase, self.decrease, self.delta_min, self.delta_max];
         for r in N::trainable() {
             let delta = &mut self.delta.params_mut()[r.clone()];
-            let state = delta
-                .iter_mut()
-                .zip(&mut self.previous.params_mut()[r.clone()]);
-            let params = net.params_mut()[r.clone()]
-                .iter_mut()
-                .zip(&grad.params()[r]);
-            let (increase, decrease) = (self.increase, self.decrease);
-            let (delta_min, delta_max) = (self.delta_min, self.delta_max);
-            // Every case computed and one chosen, so the loop has no
-            // branch on the data (random signs made the branches miss:
-            // 7.5 ns per parameter before, see BENCHMARKS.md).
-            for ((p, &g), (delta, prev)) in params.zip(state) {
-                let trend = g * *prev;
-                let grown = (*delta * increase).min(delta_max);
-                let shrunk = (*delta * decrease).max(delta_min);
-                let step = select(trend > zero, grown, select(trend < zero, shrunk, *delta));
-                let g = select(trend < zero, zero, g);
-                *p = select(g > zero, *p - step, select(g < zero, *p + step, *p));
-                *delta = step;
-                *prev = g;
-            }
+            let prev = &mut self.previous.params_mut()[r.clone()];
+            let (p, g) = (&mut net.params_mut()[r.clone()], &grad.params()[r]);
+            rprop_update(p, g, delta, prev, k);
         }
+    }
+}
+
+multiversion! {
+    /// The iRPROP− update of one range, with `[η+, η−, Δmin, Δmax]`.
+    fn rprop_update<T: Scalar>(p: &mut [T], g: &[T], delta: &mut [T], prev: &mut [T], k: [T; 4]) => rprop_kernel;
+}
+
+/// Every case computed and one chosen, so the loop has no branch on the
+/// data (random signs made the branches miss: 7.5 ns per parameter
+/// before, see BENCHMARKS.md).
+#[inline(always)]
+fn rprop_kernel<T: Scalar>(
+    p: &mut [T],
+    g: &[T],
+    delta: &mut [T],
+    prev: &mut [T],
+    [increase, decrease, delta_min, delta_max]: [T; 4],
+) {
+    let zero = T::ZERO;
+    let state = delta.iter_mut().zip(prev);
+    for ((p, &g), (delta, prev)) in p.iter_mut().zip(g).zip(state) {
+        let trend = g * *prev;
+        let grown = (*delta * increase).min(delta_max);
+        let shrunk = (*delta * decrease).max(delta_min);
+        let step = select(trend > zero, grown, select(trend < zero, shrunk, *delta));
+        let g = select(trend < zero, zero, g);
+        *p = select(g > zero, *p - step, select(g < zero, *p + step, *p));
+        *delta = step;
+        *prev = g;
     }
 }
 

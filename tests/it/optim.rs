@@ -105,3 +105,63 @@ fn rprop_irprop_minus() {
     // Same sign throughout: steps 0.1, 0.12, 0.144.
     assert_close((net.w1[0][0], net.b1[0]), (-0.364, 0.364));
 }
+
+network! {
+    /// Looped layers (40 × 24 > the unrolling limit) with fan-ins that
+    /// leave tails at every vector width.
+    struct Wide<input 37, dense 24 tanh, dense 5 sigmoid, loss sse>;
+}
+
+/// Every optimiser and `forward` give the same bits at every instruction
+/// set the dispatch can choose (those this CPU lacks are skipped, with a
+/// message): the run-time choice changes speed, never results.
+#[test]
+fn every_simd_level_gives_the_same_bits() {
+    use mlp::rand::{rngs::SmallRng, RngExt, SeedableRng};
+    use mlp::simd::{force, supported, Level};
+    use mlp::Params;
+    let mut rng = SmallRng::seed_from_u64(7);
+    let start = Wide::new(&mut rng);
+    let grads: Vec<Wide> = (0..6)
+        .map(|_| {
+            let mut g = Wide::zeroed();
+            for v in g.params_mut() {
+                *v = rng.random_range(-1.0..1.0);
+            }
+            g
+        })
+        .collect();
+    let x: [f32; 37] = core::array::from_fn(|j| (j as f32 * 0.37).sin());
+    let run = || -> Vec<Vec<u32>> {
+        let mut optimisers: Vec<Box<dyn Optimizer<Wide>>> = vec![
+            Box::new(Sgd::new(0.1)),
+            Box::new(Sgd::new(0.1).momentum(0.9).weight_decay(0.01)),
+            Box::new(Sgd::new(0.1).nesterov(0.9)),
+            Box::new(Adam::new(0.01)),
+            Box::new(Adam::adamw(0.01, 0.1)),
+            Box::new(Rprop::new()),
+        ];
+        let mut out = Vec::new();
+        for opt in &mut optimisers {
+            let mut net = start.clone();
+            for g in &grads {
+                opt.step(&mut net, g);
+            }
+            out.push(net.params().iter().map(|v| v.to_bits()).collect());
+            out.push(net.forward(&x).iter().map(|v| v.to_bits()).collect());
+        }
+        out
+    };
+    let best = supported();
+    force(Level::Sse2);
+    let reference = run();
+    for level in [Level::Avx2, Level::Avx512] {
+        if level > best {
+            eprintln!("skipped: this CPU does not run {level:?}");
+            continue;
+        }
+        assert_eq!(force(level), level);
+        assert!(run() == reference, "{level:?} differs from SSE2");
+    }
+    force(best);
+}

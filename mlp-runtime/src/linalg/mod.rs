@@ -194,6 +194,35 @@ mod tests {
         }
     }
 
+    /// Every kernel level this CPU runs, forced through the dispatch,
+    /// against the definition, bit for bit: shapes for each kernel's
+    /// blocks (8 rows, 4 or 2, single rows) and fan-ins below, at and
+    /// above each width (4, 8, 16) with tails.
+    #[test]
+    fn every_level_equals_dot_per_unit() {
+        use crate::simd::{force, supported, Level};
+        let best = supported();
+        for level in [Level::Sse2, Level::Avx2, Level::Avx512] {
+            if level > best {
+                std::eprintln!("skipped: this CPU does not run {level:?}");
+                continue;
+            }
+            assert_eq!(force(level), level);
+            dense_is_dot::<f32, 8, 11>();
+            dense_is_dot::<f32, 12, 9>();
+            dense_is_dot::<f32, 15, 3>();
+            dense_is_dot::<f32, 16, 64>();
+            dense_is_dot::<f32, 20, 13>();
+            dense_is_dot::<f32, 64, 37>();
+            dense_is_dot::<f32, 100, 33>();
+            dense_is_dot::<f32, 101, 15>();
+            dense_is_dot::<f32, 784, 10>();
+            dense_is_dot::<f64, 16, 64>();
+            dense_is_dot::<f64, 37, 7>();
+        }
+        force(best);
+    }
+
     #[test]
     fn dense_equals_dot_per_unit() {
         dense_is_dot::<f32, 16, 64>();

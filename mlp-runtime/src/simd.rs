@@ -1,0 +1,157 @@
+//! Which x86 instruction set the looped kernels run in, chosen once per
+//! process at run time, so a default build (x86-64's SSE2 baseline) uses
+//! AVX2 or AVX-512 where the CPU has them, as matrixmultiply and faer do.
+//!
+//! Every level computes the same bits: the elementwise kernels
+//! ([`multiversion!`]) are one plain-Rust body compiled once per level,
+//! whose lanes never interact, and `linalg`'s sums keep `dot`'s order at
+//! every width (no fused multiply-add, which would round once instead of
+//! twice). So the level changes speed, never results, and a board and the
+//! host still agree bit for bit.
+//!
+//! Detection needs `std` (`is_x86_feature_detected!`: the `cpuid`
+//! instruction, no allocation or system call); without it the level is
+//! what the build enables. [`force`] lowers it (never above what the CPU
+//! has), for tests and benchmarks that compare levels
+//! (`cargo bench --bench perf -- simd=sse2`).
+
+/// An instruction-set level, lowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Level {
+    /// x86-64's baseline (and every non-x86 target).
+    Sse2 = 1,
+    /// AVX and AVX2: 8 `f32` lanes.
+    Avx2 = 2,
+    /// AVX-512F: 16 `f32` lanes.
+    Avx512 = 3,
+}
+
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+))]
+mod detect {
+    use super::Level;
+    use core::sync::atomic::{AtomicU8, Ordering};
+
+    /// The level in force; 0 until the first call detects it.
+    static LEVEL: AtomicU8 = AtomicU8::new(0);
+
+    /// The level the kernels use: detected on the first call, then one
+    /// relaxed load.
+    #[inline]
+    pub fn level() -> Level {
+        match LEVEL.load(Ordering::Relaxed) {
+            1 => Level::Sse2,
+            2 => Level::Avx2,
+            3 => Level::Avx512,
+            _ => {
+                let level = supported();
+                LEVEL.store(level as u8, Ordering::Relaxed);
+                level
+            }
+        }
+    }
+
+    /// Uses `want`, or the best the CPU has if that is lower; returns the
+    /// level now in force.
+    pub fn force(want: Level) -> Level {
+        let level = want.min(supported());
+        LEVEL.store(level as u8, Ordering::Relaxed);
+        level
+    }
+
+    /// The best level this CPU runs.
+    pub fn supported() -> Level {
+        #[cfg(feature = "std")]
+        {
+            if std::is_x86_feature_detected!("avx512f") {
+                Level::Avx512
+            } else if std::is_x86_feature_detected!("avx2") {
+                Level::Avx2
+            } else {
+                Level::Sse2
+            }
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            if cfg!(target_feature = "avx512f") {
+                Level::Avx512
+            } else if cfg!(target_feature = "avx2") {
+                Level::Avx2
+            } else {
+                Level::Sse2
+            }
+        }
+    }
+}
+
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+))]
+pub use detect::{force, level, supported};
+
+/// Elsewhere there is one level.
+#[cfg(not(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+)))]
+pub fn level() -> Level {
+    Level::Sse2
+}
+
+/// Elsewhere there is one level.
+#[cfg(not(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+)))]
+pub fn supported() -> Level {
+    Level::Sse2
+}
+
+/// Elsewhere there is one level.
+#[cfg(not(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2"
+)))]
+pub fn force(_: Level) -> Level {
+    Level::Sse2
+}
+
+/// `fn name<T: Scalar>(args) => kernel;` defines `name`, which calls the
+/// `#[inline(always)]` function `kernel` compiled for the level in force:
+/// the same plain Rust, vectorised by the compiler at 4, 8 or 16 lanes.
+/// Only for kernels whose lanes are independent (no sum across them), so
+/// every level computes the same bits.
+macro_rules! multiversion {
+    ($(#[$doc:meta])* $vis:vis fn $name:ident<T: Scalar>($($a:ident: $t:ty),* $(,)?) => $kernel:ident;) => {
+        $(#[$doc])*
+        #[inline]
+        $vis fn $name<T: Scalar>($($a: $t),*) {
+            #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
+            {
+                use $crate::simd::Level;
+                #[target_feature(enable = "avx512f")]
+                fn avx512<T: Scalar>($($a: $t),*) {
+                    $kernel($($a),*)
+                }
+                #[target_feature(enable = "avx,avx2")]
+                fn avx2<T: Scalar>($($a: $t),*) {
+                    $kernel($($a),*)
+                }
+                match $crate::simd::level() {
+                    // SAFETY: `level()` reports only levels this CPU
+                    // supports (detected, or capped at what it detects).
+                    Level::Avx512 => return unsafe { avx512($($a),*) },
+                    // SAFETY: as above.
+                    Level::Avx2 => return unsafe { avx2($($a),*) },
+                    Level::Sse2 => {}
+                }
+            }
+            $kernel($($a),*)
+        }
+    };
+}
+pub(crate) use multiversion;
