@@ -255,7 +255,7 @@ impl<N: Params> Optimizer<N> for Sgd<N> {
 
 multiversion! {
     /// p ← p − η·(g + λ·p).
-    fn sgd_update<T: Scalar>(p: &mut [T], g: &[T], lr: T, wd: T) => sgd_kernel;
+    fn sgd_update[T: Scalar](p: &mut [T], g: &[T], lr: T, wd: T) => sgd_kernel;
 }
 
 #[inline(always)]
@@ -268,7 +268,7 @@ fn sgd_kernel<T: Scalar>(p: &mut [T], g: &[T], lr: T, wd: T) {
 
 multiversion! {
     /// g ← ∇ + λ·p;  v ← μ·v + g;  p ← p − η·v, with `[η, μ, λ]`.
-    fn momentum_update<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], k: [T; 3]) => momentum_kernel;
+    fn momentum_update[T: Scalar](p: &mut [T], g: &[T], v: &mut [T], k: [T; 3]) => momentum_kernel;
 }
 
 #[inline(always)]
@@ -282,7 +282,7 @@ fn momentum_kernel<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], [lr, mu, wd]: [
 
 multiversion! {
     /// g ← ∇ + λ·p;  v ← μ·v + g;  p ← p − η·(g + μ·v), with `[η, μ, λ]`.
-    fn nesterov_update<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], k: [T; 3]) => nesterov_kernel;
+    fn nesterov_update[T: Scalar](p: &mut [T], g: &[T], v: &mut [T], k: [T; 3]) => nesterov_kernel;
 }
 
 #[inline(always)]
@@ -403,7 +403,7 @@ struct AdamStep<T> {
 
 multiversion! {
     /// The Adam update of one range of parameters.
-    fn adam_update<T: Scalar>(p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], k: AdamStep<T>) => adam_kernel;
+    fn adam_update[T: Scalar](p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], k: AdamStep<T>) => adam_kernel;
 }
 
 #[inline(always)]
@@ -481,7 +481,7 @@ impl<N: Params> Optimizer<N> for Rprop<N> {
 
 multiversion! {
     /// The iRPROP− update of one range, with `[η+, η−, Δmin, Δmax]`.
-    fn rprop_update<T: Scalar>(p: &mut [T], g: &[T], delta: &mut [T], prev: &mut [T], k: [T; 4]) => rprop_kernel;
+    fn rprop_update[T: Scalar](p: &mut [T], g: &[T], delta: &mut [T], prev: &mut [T], k: [T; 4]) => rprop_kernel;
 }
 
 /// Every case computed and one chosen, so the loop has no branch on the

@@ -120,25 +120,26 @@ pub fn force(_: Level) -> Level {
     Level::Sse2
 }
 
-/// `fn name<T: Scalar>(args) => kernel;` defines `name`, which calls the
-/// `#[inline(always)]` function `kernel` compiled for the level in force:
-/// the same plain Rust, vectorised by the compiler at 4, 8 or 16 lanes.
-/// Only for kernels whose lanes are independent (no sum across them), so
-/// every level computes the same bits.
+/// `fn name[T: Scalar, const N: usize](args) -> R => kernel;` defines
+/// `name<T: Scalar, const N: usize>`, which calls the `#[inline(always)]`
+/// function `kernel` compiled for the level in force: the same plain
+/// Rust, vectorised by the compiler at 4, 8 or 16 lanes. Only for kernels
+/// whose lanes are independent (no sum across them), so every level
+/// computes the same bits.
 macro_rules! multiversion {
-    ($(#[$doc:meta])* $vis:vis fn $name:ident<T: Scalar>($($a:ident: $t:ty),* $(,)?) => $kernel:ident;) => {
+    ($(#[$doc:meta])* $vis:vis fn $name:ident[$($gen:tt)*]($($a:ident: $t:ty),* $(,)?) $(-> $ret:ty)? => $kernel:ident;) => {
         $(#[$doc])*
         #[inline]
-        $vis fn $name<T: Scalar>($($a: $t),*) {
+        $vis fn $name<$($gen)*>($($a: $t),*) $(-> $ret)? {
             #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
             {
                 use $crate::simd::Level;
                 #[target_feature(enable = "avx512f")]
-                fn avx512<T: Scalar>($($a: $t),*) {
+                fn avx512<$($gen)*>($($a: $t),*) $(-> $ret)? {
                     $kernel($($a),*)
                 }
                 #[target_feature(enable = "avx,avx2")]
-                fn avx2<T: Scalar>($($a: $t),*) {
+                fn avx2<$($gen)*>($($a: $t),*) $(-> $ret)? {
                     $kernel($($a),*)
                 }
                 match $crate::simd::level() {

@@ -112,7 +112,8 @@ network! {
     struct Wide<input 37, dense 24 tanh, dense 5 sigmoid, loss sse>;
 }
 
-/// Every optimiser and `forward` give the same bits at every instruction
+/// Every optimiser, `forward`, `train_step`, `backward` and
+/// `backward_from` give the same bits at every instruction
 /// set the dispatch can choose (those this CPU lacks are skipped, with a
 /// message): the run-time choice changes speed, never results.
 #[test]
@@ -149,6 +150,18 @@ fn every_simd_level_gives_the_same_bits() {
             }
             out.push(net.params().iter().map(|v| v.to_bits()).collect());
             out.push(net.forward(&x).iter().map(|v| v.to_bits()).collect());
+        }
+        // The wide layers' δ back-propagation, gradient and SGD update.
+        let d = [0.0, 1.0, 0.5, 0.25, 1.0];
+        let mut net = start.clone();
+        for _ in 0..3 {
+            net.train_step(&x, &d, 0.1);
+        }
+        let mut grad = Wide::zeroed();
+        net.backward(&x, &d, &mut grad);
+        let dx = net.backward_from(&x, &[1.0, -1.0, 0.5, 2.0, 0.0], &mut grad);
+        for v in [net.params(), grad.params(), &dx[..]] {
+            out.push(v.iter().map(|v| v.to_bits()).collect());
         }
         out
     };

@@ -149,6 +149,20 @@ pub fn apply(net: &Network, mode: &Apply) -> TokenStream {
         let unroll = net.unrolled(l);
         let (w, b, delta) = (name("w", l), name("b", l), name("delta", l));
         let input = input_of(l);
+        if !unroll {
+            // A wide layer: the runtime's loop, compiled for the CPU's
+            // instruction set (`linalg::add_outer`/`sgd_outer`, each
+            // element as the unrolled statements below compute it).
+            let input = if l == 1 { quote!(x) } else { quote!(&#input) };
+            return match mode {
+                Apply::Accumulate => {
+                    quote!(mlp::linalg::add_outer(&mut grad.#w, &mut grad.#b, &#delta, #input);)
+                }
+                Apply::Sgd => {
+                    quote!(mlp::linalg::sgd_outer(&mut self.#w, &mut self.#b, &#delta, #input, lr);)
+                }
+            };
+        }
         let n = layer.width.value;
         let weights = for_each_ij(n, net.width_before(l), unroll, |i, j| match mode {
             Apply::Accumulate => quote!(grad.#w[#i][#j] += #delta[#i] * #input[#j];),

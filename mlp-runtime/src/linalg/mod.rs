@@ -29,6 +29,7 @@
 ))]
 pub(crate) mod x86;
 
+use crate::simd::multiversion;
 use crate::Scalar;
 
 /// Independent partial sums per dot product.
@@ -100,11 +101,20 @@ pub(crate) fn dense_by_dot<T: Scalar, const I: usize, const O: usize>(
     h
 }
 
-/// `(Wᵀ δ)_i = Σ_k w_ki δ_k`, in k order for every i (the running sum's
-/// order, so exactly equal to it), four rows of W per pass so each partial
-/// vector of the result is loaded and stored once per four rows.
+multiversion! {
+    /// `(Wᵀ δ)_i = Σ_k w_ki δ_k`, in k order for every i (the running sum's
+    /// order, so exactly equal to it), four rows of W per pass so each
+    /// partial vector of the result is loaded and stored once per four
+    /// rows. Vectorised across i, so every instruction set gives the same
+    /// bits.
+    pub fn back[T: Scalar, const I: usize, const O: usize](w: &[[T; I]; O], delta: &[T; O]) -> [T; I] => back_kernel;
+}
+
 #[inline(always)]
-pub fn back<T: Scalar, const I: usize, const O: usize>(w: &[[T; I]; O], delta: &[T; O]) -> [T; I] {
+fn back_kernel<T: Scalar, const I: usize, const O: usize>(
+    w: &[[T; I]; O],
+    delta: &[T; O],
+) -> [T; I] {
     let mut s = [T::ZERO; I];
     let (blocks, rest) = w.as_chunks::<4>();
     let (d_blocks, d_rest) = delta.as_chunks::<4>();
@@ -123,6 +133,63 @@ pub fn back<T: Scalar, const I: usize, const O: usize>(w: &[[T; I]; O], delta: &
         }
     }
     s
+}
+
+multiversion! {
+    /// `w += δ xᵀ` and `b += δ`: one sample's gradient of a wide layer
+    /// added into a gradient buffer (`backward`, `backward_from`), each
+    /// element `w_ij + δ_i·x_j`, as the unrolled code writes it.
+    pub fn add_outer[T: Scalar, const I: usize, const O: usize](
+        w: &mut [[T; I]; O],
+        b: &mut [T; O],
+        delta: &[T; O],
+        x: &[T; I],
+    ) => add_outer_kernel;
+}
+
+#[inline(always)]
+fn add_outer_kernel<T: Scalar, const I: usize, const O: usize>(
+    w: &mut [[T; I]; O],
+    b: &mut [T; O],
+    delta: &[T; O],
+    x: &[T; I],
+) {
+    for ((row, b), &d) in w.iter_mut().zip(b.iter_mut()).zip(delta) {
+        for (w, &x) in row.iter_mut().zip(x) {
+            *w += d * x;
+        }
+        *b += d;
+    }
+}
+
+multiversion! {
+    /// `w −= (lr·δ) xᵀ` and `b −= lr·δ`: `train_step`'s SGD update of a
+    /// wide layer, each element `w_ij − (lr·δ_i)·x_j`, as the unrolled
+    /// code writes it.
+    pub fn sgd_outer[T: Scalar, const I: usize, const O: usize](
+        w: &mut [[T; I]; O],
+        b: &mut [T; O],
+        delta: &[T; O],
+        x: &[T; I],
+        lr: T,
+    ) => sgd_outer_kernel;
+}
+
+#[inline(always)]
+fn sgd_outer_kernel<T: Scalar, const I: usize, const O: usize>(
+    w: &mut [[T; I]; O],
+    b: &mut [T; O],
+    delta: &[T; O],
+    x: &[T; I],
+    lr: T,
+) {
+    for ((row, b), &d) in w.iter_mut().zip(b.iter_mut()).zip(delta) {
+        let g = lr * d;
+        for (w, &x) in row.iter_mut().zip(x) {
+            *w -= g * x;
+        }
+        *b -= g;
+    }
 }
 
 #[cfg(test)]
