@@ -9,6 +9,7 @@
 //! `forward`'s own kernel.
 
 use crate::activation::Elementwise;
+use crate::simd::{multiversion, Level};
 use crate::Scalar;
 
 /// `[[T; N]; B]` (sample-major, as users hold data) to `[[T; B]; N]`.
@@ -23,29 +24,47 @@ pub fn transpose<T: Scalar, const R: usize, const C: usize>(m: &[[T; C]; R]) -> 
     t
 }
 
-/// Units per tile of [`dense`], each unit's sums held for the whole batch:
-/// 1 on SSE (a unit's 32 sums already fill eight registers), 2 with
-/// AVX-512 (four registers). Chosen by measurement: BENCHMARKS.md, "Batch
-/// tiles".
-const DENSE_UNITS: usize = if cfg!(target_feature = "avx512f") {
-    2
-} else {
-    1
-};
+multiversion! {
+    /// `h[i][b] = (Σ_j w[i][j] · x[j][b]) + bias[i]`, the sum in index order
+    /// (a running sum: for fan-ins below four the same order as
+    /// `linalg::dot`, otherwise the same sums rounded in another
+    /// order), one unit at a time, two with AVX-512 (each x row loaded once
+    /// for them: a unit's 32 sums fill eight SSE registers, four AVX-512
+    /// ones; measured in BENCHMARKS.md, "Batch tiles").
+    ///
+    /// (Compiled per instruction set: the lanes are samples, each summed
+    /// in j order, so every level gives the same bits.)
+    pub fn dense[T: Scalar, const I: usize, const O: usize, const B: usize](
+        w: &[[T; I]; O],
+        bias: &[T; O],
+        x: &[[T; B]; I],
+    ) -> [[T; B]; O] => |level| dense_kernel;
+}
 
-/// `h[i][b] = (Σ_j w[i][j] · x[j][b]) + bias[i]`, the sum in index order
-/// (a running sum: for fan-ins below four the same order as
-/// `linalg::dot`, otherwise the same sums rounded in another
-/// order), `DENSE_UNITS` units at a time (each x row loaded once for them).
 #[inline(always)]
-pub fn dense<T: Scalar, const I: usize, const O: usize, const B: usize>(
+fn dense_kernel<T: Scalar, const I: usize, const O: usize, const B: usize>(
+    level: Level,
+    w: &[[T; I]; O],
+    bias: &[T; O],
+    x: &[[T; B]; I],
+) -> [[T; B]; O] {
+    if level == Level::Avx512 {
+        dense_units::<T, I, O, B, 2>(w, bias, x)
+    } else {
+        dense_units::<T, I, O, B, 1>(w, bias, x)
+    }
+}
+
+/// [`dense`] in tiles of `U` units.
+#[inline(always)]
+fn dense_units<T: Scalar, const I: usize, const O: usize, const B: usize, const U: usize>(
     w: &[[T; I]; O],
     bias: &[T; O],
     x: &[[T; B]; I],
 ) -> [[T; B]; O] {
     let mut h = [[T::ZERO; B]; O];
-    let (h_tiles, h_rest) = h.as_chunks_mut::<DENSE_UNITS>();
-    let (w_tiles, w_rest) = w.as_chunks::<DENSE_UNITS>();
+    let (h_tiles, h_rest) = h.as_chunks_mut::<U>();
+    let (w_tiles, w_rest) = w.as_chunks::<U>();
     for (ht, wt) in h_tiles.iter_mut().zip(w_tiles) {
         dense_tile(ht, wt, x);
     }
@@ -64,40 +83,21 @@ pub fn dense<T: Scalar, const I: usize, const O: usize, const B: usize>(
     h
 }
 
-/// Inputs from which [`dense_input`] takes one sample at a time: 128
-/// without AVX-512; never with it.
-const PER_SAMPLE_INPUTS: usize = if cfg!(target_feature = "avx512f") {
-    usize::MAX
-} else {
-    128
-};
-
 /// [`dense`] for the first layer, whose input comes sample-major (`xs[b]`
 /// = sample b, as callers hold it); the result feature-major.
 ///
-/// Wide layers without AVX-512 take one sample at a time through
-/// [`crate::linalg::dense`] (each value then exactly `forward`'s): with
-/// SSE2 that kernel outruns the batch tiles, whose registers hold one
-/// unit's 32 sums with nothing left to reuse a load; with AVX-512 the batch
-/// tiles win. The threshold and both measurements: BENCHMARKS.md, "Batch
-/// tiles".
+/// The same kernel at every instruction set, so the batch methods give the
+/// same bits on every CPU. (Until 2026-12 a first layer of 128+ inputs went
+/// one sample at a time through `linalg::dense` without AVX-512, 5-10%
+/// faster with SSE2 only, but then the bits depended on the CPU once the
+/// level was chosen at run time; BENCHMARKS.md, "Batch tiles".)
 #[inline(always)]
 pub fn dense_input<T: Scalar, const I: usize, const O: usize, const B: usize>(
     w: &[[T; I]; O],
     bias: &[T; O],
     xs: &[[T; I]; B],
 ) -> [[T; B]; O] {
-    if I < PER_SAMPLE_INPUTS {
-        return dense(w, bias, &transpose(xs));
-    }
-    let mut h = [[T::ZERO; B]; O];
-    for (b, x) in xs.iter().enumerate() {
-        let h_b = crate::linalg::dense(w, bias, x);
-        for (row, v) in h.iter_mut().zip(h_b) {
-            row[b] = v;
-        }
-    }
-    h
+    dense(w, bias, &transpose(xs))
 }
 
 /// `R` units' sums over the batch, added into `h` in j order.
@@ -117,11 +117,30 @@ fn dense_tile<T: Scalar, const I: usize, const R: usize, const B: usize>(
     }
 }
 
-/// `(Wᵀ δ)[i][b] = Σ_k w[k][i] δ[k][b]`, then times `f′(h[i][b])`: a hidden
-/// layer's δ for a batch. Four rows of W per pass over the result, each
-/// sum still added in k order (so exactly the running sum's value).
+multiversion! {
+    /// `(Wᵀ δ)[i][b] = Σ_k w[k][i] δ[k][b]`, then times `f′(h[i][b])`: a hidden
+    /// layer's δ for a batch. Four rows of W per pass over the result, each
+    /// sum still added in k order (so exactly the running sum's value).
+    ///
+    /// (Compiled per instruction set: lanes are samples, so every level
+    /// gives the same bits.)
+    pub fn hidden_delta[A: Elementwise, T: Scalar, const I: usize, const O: usize, const B: usize](
+        act: A,
+        w: &[[T; I]; O],
+        delta: &[[T; B]; O],
+        h: &[[T; B]; I],
+        y: &[[T; B]; I],
+    ) -> [[T; B]; I] => hidden_delta_kernel;
+}
+
 #[inline(always)]
-pub fn hidden_delta<A: Elementwise, T: Scalar, const I: usize, const O: usize, const B: usize>(
+fn hidden_delta_kernel<
+    A: Elementwise,
+    T: Scalar,
+    const I: usize,
+    const O: usize,
+    const B: usize,
+>(
     act: A,
     w: &[[T; I]; O],
     delta: &[[T; B]; O],
@@ -154,26 +173,57 @@ pub fn hidden_delta<A: Elementwise, T: Scalar, const I: usize, const O: usize, c
     back
 }
 
-/// Inputs per tile of [`accumulate`]: four SSE registers of f32 per unit;
-/// with AVX-512, four registers of 16 (the inputs past the last whole tile
-/// then go in tiles of 16). Measured: BENCHMARKS.md, "Batch tiles".
-const TILE_INPUTS: usize = if cfg!(target_feature = "avx512f") {
-    64
-} else {
-    16
-};
 /// Units per tile of [`accumulate`]: wider tiles lose, as LLVM vectorises
 /// them across units with gathers. Measured: BENCHMARKS.md, "Batch tiles".
 const TILE_UNITS: usize = 2;
 
-/// `grad_w[i][j] += scale · Σ_b δ[i][b] y[b][j]` and `grad_b[i] += scale ·
-/// Σ_b δ[i][b]`: a layer's gradient summed over the batch (δ Yᵀ), each sum
-/// over the samples in sample order. The layer's input `y` comes
-/// sample-major (`y[b]` = sample b's inputs, as `xs` is), so a tile of
-/// 2 units × 16 inputs (`TILE_UNITS` × `TILE_INPUTS`) keeps its sums in
-/// registers for the whole batch and reads and writes each gradient once.
+multiversion! {
+    /// `grad_w[i][j] += scale · Σ_b δ[i][b] y[b][j]` and `grad_b[i] += scale ·
+    /// Σ_b δ[i][b]`: a layer's gradient summed over the batch (δ Yᵀ), each sum
+    /// over the samples in sample order. The layer's input `y` comes
+    /// sample-major (`y[b]` = sample b's inputs, as `xs` is), so a tile of
+    /// 2 units × 16 inputs (`TILE_UNITS` × four SSE registers; × 32 with
+    /// AVX2, × 64 with AVX-512, the inputs past the last whole tile then
+    /// in tiles of 16) keeps its sums in registers for the whole batch and
+    /// reads and writes each gradient once. Measured: BENCHMARKS.md,
+    /// "Batch tiles".
+    ///
+    /// (Compiled per instruction set: each sum runs over the samples in
+    /// order whatever the width, so every level gives the same bits.)
+    pub fn accumulate[T: Scalar, const I: usize, const O: usize, const B: usize](
+        grad_w: &mut [[T; I]; O],
+        grad_b: &mut [T; O],
+        delta: &[[T; B]; O],
+        y: &[[T; I]; B],
+        scale: T,
+    ) => |level| accumulate_kernel;
+}
+
 #[inline(always)]
-pub fn accumulate<T: Scalar, const I: usize, const O: usize, const B: usize>(
+fn accumulate_kernel<T: Scalar, const I: usize, const O: usize, const B: usize>(
+    level: Level,
+    grad_w: &mut [[T; I]; O],
+    grad_b: &mut [T; O],
+    delta: &[[T; B]; O],
+    y: &[[T; I]; B],
+    scale: T,
+) {
+    match level {
+        Level::Avx512 => accumulate_tiles::<T, I, O, B, 64>(grad_w, grad_b, delta, y, scale),
+        Level::Avx2 => accumulate_tiles::<T, I, O, B, 32>(grad_w, grad_b, delta, y, scale),
+        Level::Sse2 => accumulate_tiles::<T, I, O, B, 16>(grad_w, grad_b, delta, y, scale),
+    }
+}
+
+/// [`accumulate`] in tiles of `TILE_UNITS` × `TILE_INPUTS` (a multiple of 16).
+#[inline(always)]
+fn accumulate_tiles<
+    T: Scalar,
+    const I: usize,
+    const O: usize,
+    const B: usize,
+    const TILE_INPUTS: usize,
+>(
     grad_w: &mut [[T; I]; O],
     grad_b: &mut [T; O],
     delta: &[[T; B]; O],

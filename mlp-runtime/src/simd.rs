@@ -128,19 +128,27 @@ pub fn force(_: Level) -> Level {
 /// computes the same bits.
 macro_rules! multiversion {
     ($(#[$doc:meta])* $vis:vis fn $name:ident[$($gen:tt)*]($($a:ident: $t:ty),* $(,)?) $(-> $ret:ty)? => $kernel:ident;) => {
+        $crate::simd::multiversion! {
+            $(#[$doc])* $vis fn $name[$($gen)*]($($a: $t),*) $(-> $ret)? => |_level| $kernel;
+        }
+    };
+    // `=> |level| kernel`: the kernel also takes the level as its first
+    // argument, a constant in each compiled copy (for tile sizes).
+    ($(#[$doc:meta])* $vis:vis fn $name:ident[$($gen:tt)*]($($a:ident: $t:ty),* $(,)?) $(-> $ret:ty)? => |$level:ident| $kernel:ident;) => {
         $(#[$doc])*
         #[inline]
         $vis fn $name<$($gen)*>($($a: $t),*) $(-> $ret)? {
+            #[allow(unused_imports)]
+            use $crate::simd::Level;
             #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "sse2"))]
             {
-                use $crate::simd::Level;
                 #[target_feature(enable = "avx512f")]
                 fn avx512<$($gen)*>($($a: $t),*) $(-> $ret)? {
-                    $kernel($($a),*)
+                    $crate::simd::multiversion!(@call $level, $kernel, Level::Avx512, $($a),*)
                 }
                 #[target_feature(enable = "avx,avx2")]
                 fn avx2<$($gen)*>($($a: $t),*) $(-> $ret)? {
-                    $kernel($($a),*)
+                    $crate::simd::multiversion!(@call $level, $kernel, Level::Avx2, $($a),*)
                 }
                 match $crate::simd::level() {
                     // SAFETY: `level()` reports only levels this CPU
@@ -151,8 +159,10 @@ macro_rules! multiversion {
                     Level::Sse2 => {}
                 }
             }
-            $kernel($($a),*)
+            $crate::simd::multiversion!(@call $level, $kernel, Level::Sse2, $($a),*)
         }
     };
+    (@call _level, $kernel:ident, $l:expr, $($a:ident),*) => { $kernel($($a),*) };
+    (@call $level:ident, $kernel:ident, $l:expr, $($a:ident),*) => { $kernel($l, $($a),*) };
 }
 pub(crate) use multiversion;

@@ -112,8 +112,8 @@ network! {
     struct Wide<input 37, dense 24 tanh, dense 5 sigmoid, loss sse>;
 }
 
-/// Every optimiser, `forward`, `train_step`, `backward` and
-/// `backward_from` give the same bits at every instruction
+/// Every optimiser, `forward`, `train_step`, `backward`, `backward_from`,
+/// `forward_batch` and `backward_batch` give the same bits at every instruction
 /// set the dispatch can choose (those this CPU lacks are skipped, with a
 /// message): the run-time choice changes speed, never results.
 #[test]
@@ -160,7 +160,13 @@ fn every_simd_level_gives_the_same_bits() {
         let mut grad = Wide::zeroed();
         net.backward(&x, &d, &mut grad);
         let dx = net.backward_from(&x, &[1.0, -1.0, 0.5, 2.0, 0.0], &mut grad);
-        for v in [net.params(), grad.params(), &dx[..]] {
+        // The batch kernels.
+        let xs: [[f32; 37]; 9] =
+            core::array::from_fn(|b| core::array::from_fn(|j| ((b * 37 + j) as f32 * 0.11).cos()));
+        let ds = [d; 9];
+        net.backward_batch(&xs, &ds, &mut grad);
+        let ys = net.forward_batch(&xs);
+        for v in [net.params(), grad.params(), &dx[..], ys.as_flattened()] {
             out.push(v.iter().map(|v| v.to_bits()).collect());
         }
         out
