@@ -119,8 +119,7 @@ fn dense_tile<T: Scalar, const I: usize, const R: usize, const B: usize>(
 
 multiversion! {
     /// `(Wᵀ δ)[i][b] = Σ_k w[k][i] δ[k][b]`, then times `f′(h[i][b])`: a hidden
-    /// layer's δ for a batch. Four rows of W per pass over the result, each
-    /// sum still added in k order (so exactly the running sum's value).
+    /// layer's δ for a batch ([`back`], then f′).
     ///
     /// (Compiled per instruction set: lanes are samples, so every level
     /// gives the same bits.)
@@ -133,19 +132,23 @@ multiversion! {
     ) -> [[T; B]; I] => hidden_delta_kernel;
 }
 
+multiversion! {
+    /// `(Wᵀ δ)[i][b] = Σ_k w[k][i] δ[k][b]` for a batch held feature-major:
+    /// four rows of W per pass over the result, each sum still added in k
+    /// order (so exactly the running sum's value, and `linalg::back`'s).
+    ///
+    /// (Compiled per instruction set: lanes are samples, so every level
+    /// gives the same bits.)
+    pub fn back[T: Scalar, const I: usize, const O: usize, const B: usize](
+        w: &[[T; I]; O],
+        delta: &[[T; B]; O],
+    ) -> [[T; B]; I] => back_kernel;
+}
+
 #[inline(always)]
-fn hidden_delta_kernel<
-    A: Elementwise,
-    T: Scalar,
-    const I: usize,
-    const O: usize,
-    const B: usize,
->(
-    act: A,
+fn back_kernel<T: Scalar, const I: usize, const O: usize, const B: usize>(
     w: &[[T; I]; O],
     delta: &[[T; B]; O],
-    h: &[[T; B]; I],
-    y: &[[T; B]; I],
 ) -> [[T; B]; I] {
     let mut back = [[T::ZERO; B]; I];
     let (w_blocks, w_rest) = w.as_chunks::<4>();
@@ -165,6 +168,24 @@ fn hidden_delta_kernel<
             }
         }
     }
+    back
+}
+
+#[inline(always)]
+fn hidden_delta_kernel<
+    A: Elementwise,
+    T: Scalar,
+    const I: usize,
+    const O: usize,
+    const B: usize,
+>(
+    act: A,
+    w: &[[T; I]; O],
+    delta: &[[T; B]; O],
+    h: &[[T; B]; I],
+    y: &[[T; B]; I],
+) -> [[T; B]; I] {
+    let mut back = back_kernel(w, delta);
     for ((acc, h_row), y_row) in back.iter_mut().zip(h).zip(y) {
         for ((a, &hv), &yv) in acc.iter_mut().zip(h_row).zip(y_row) {
             *a *= act.df(hv, yv);

@@ -63,7 +63,7 @@ pub mod __private {
     /// `forward_batch`'s and `backward_batch`'s building blocks.
     pub mod batch {
         pub use crate::batch::{
-            accumulate, chain, dense, dense_input, hidden_delta, loss_sum, softmax_jacobian,
+            accumulate, back, chain, dense, dense_input, hidden_delta, loss_sum, softmax_jacobian,
             transpose, zip_map,
         };
     }

@@ -84,19 +84,19 @@ where
             .collect();
         worst = worst.max(rel_errors(&dx, &numeric_dx));
 
-        // The batch adds the sum of the samples' gradients.
+        // The batch adds the sum of the samples' gradients (its layers
+        // sum in another order than `forward`'s above three inputs, so
+        // equal up to rounding).
         let xs = [x, x.map(|v| -0.5 * v)];
         let dys = [dy, dy.map(|v| 2.0 * v)];
         let mut one_by_one = N::zeroed();
         let dx0 = net.backward_from(&xs[0], &dys[0], &mut one_by_one);
         let dx1 = net.backward_from(&xs[1], &dys[1], &mut one_by_one);
         let mut batch = N::zeroed();
-        assert_eq!(net.backward_from_batch(&xs, &dys, &mut batch), [dx0, dx1]);
-        assert_eq!(
-            batch.params(),
-            one_by_one.params(),
-            "batch = sum of samples"
-        );
+        let dxs = net.backward_from_batch(&xs, &dys, &mut batch);
+        let rounding = rel_errors(dxs.as_flattened(), &[dx0, dx1].concat())
+            .max(rel_errors(batch.params(), one_by_one.params()));
+        assert!(rounding < 1e-12, "batch = sum of samples: {rounding:e}");
     }
     worst
 }
@@ -276,7 +276,10 @@ fn f32_methods_agree() {
     assert_eq!(dx, net.input_gradient(&x, &dy));
     let mut batch = Policy::zeroed();
     let dxs = net.backward_from_batch(&[x; 3], &[dy; 3], &mut batch);
-    assert_eq!(dxs, [dx; 3]);
+    // The batch's layers sum in another order than `forward`'s.
+    for (a, b) in dxs.as_flattened().iter().zip([dx; 3].as_flattened()) {
+        assert!((a - b).abs() <= 1e-5 * b.abs().max(1e-3), "{a} vs {b}");
+    }
     for (g3, g1) in batch.params().iter().zip(grad.params()) {
         assert!(
             (g3 - 3.0 * g1).abs() <= 1e-5 * g1.abs().max(1e-3),

@@ -107,9 +107,10 @@ fn rprop_irprop_minus() {
 }
 
 network! {
-    /// Looped layers (40 × 24 > the unrolling limit) with fan-ins that
-    /// leave tails at every vector width.
-    struct Wide<input 37, dense 24 tanh, dense 5 sigmoid, loss sse>;
+    /// Looped layers (37 × 40 > the unrolling limit) with fan-ins that
+    /// leave tails at every vector width, and an activation wide enough
+    /// to be dispatched.
+    struct Wide<input 37, dense 40 tanh, dense 5 sigmoid, loss sse>;
 }
 
 /// Every optimiser, `forward`, `train_step`, `backward`, `backward_from`,
@@ -166,7 +167,14 @@ fn every_simd_level_gives_the_same_bits() {
         let ds = [d; 9];
         net.backward_batch(&xs, &ds, &mut grad);
         let ys = net.forward_batch(&xs);
-        for v in [net.params(), grad.params(), &dx[..], ys.as_flattened()] {
+        let dxs = net.backward_from_batch(&xs, &[[0.5, -1.0, 0.25, 1.0, 2.0]; 9], &mut grad);
+        for v in [
+            net.params(),
+            grad.params(),
+            &dx[..],
+            ys.as_flattened(),
+            dxs.as_flattened(),
+        ] {
             out.push(v.iter().map(|v| v.to_bits()).collect());
         }
         out

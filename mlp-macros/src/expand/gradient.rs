@@ -20,6 +20,7 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
     let deltas = all_deltas(net, ty);
     let accumulate = backward::apply(net, &Apply::Accumulate);
     let dx = input_delta(net, ty);
+    let batch = batch_body(net);
     quote! {
         /// Backpropagates the output gradient `dy` (∂J/∂y for any objective
         /// J of the outputs) for input `x`: adds (`grad += ∂⟨dy, y(x)⟩/∂θ`)
@@ -49,7 +50,10 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
         /// `backward_from` for a fixed batch: adds the **sum** of the
         /// samples' parameter gradients into `grad` (the exact
         /// vector-Jacobian product of the batched function; scale `dys` by
-        /// 1/B for a mean) and returns each sample's input gradient.
+        /// 1/B for a mean) and returns each sample's input gradient. Each
+        /// layer is computed for the whole batch at once (held
+        /// feature-major, as `backward_batch` does), so the values equal B
+        /// calls of `backward_from` up to the order of summation.
         #[inline]
         pub fn backward_from_batch<const B: usize>(
             &self,
@@ -57,11 +61,7 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
             dys: &[[#ty; #outputs]; B],
             grad: &mut Self,
         ) -> [[#ty; #inputs]; B] {
-            let mut dxs = [[0.0; #inputs]; B];
-            for ((dx, x), dy) in dxs.iter_mut().zip(xs).zip(dys) {
-                *dx = self.backward_from(x, dy, grad);
-            }
-            dxs
+            #batch
         }
     }
 }
@@ -140,6 +140,52 @@ fn all_deltas(net: &Network, ty: &TokenStream) -> TokenStream {
     };
     let hidden = (1..l).rev().map(|l| backward::hidden_delta(net, l, ty));
     quote!(#output #(#hidden)*)
+}
+
+/// `backward_from_batch`'s body: the batch forward trace, δᴸ = f′(hᴸ) ⊙ dy
+/// (softmax: y ⊙ (dy − ⟨dy, y⟩)) for every sample at once, each hidden δ
+/// as (Wᵀ Δ) ⊙ f′, every layer that trains given δ Yᵀ summed over the
+/// batch, and dX = (W¹)ᵀ Δ¹, back to sample-major.
+fn batch_body(net: &Network) -> TokenStream {
+    let out = net.output();
+    let l_out = out.index;
+    let forward = forward::run_batch(net, forward::Reads::DeltasFrom(1), true);
+    let (h, y, delta) = (name("h", l_out), name("y", l_out), name("delta", l_out));
+    let output = if out.activation.value == Activation::Softmax {
+        quote!(mlp::batch::softmax_jacobian(|_, dy| dy, &#y, &__dy))
+    } else {
+        let act = activation_value(out);
+        quote!(mlp::batch::chain(#act, |_, dy| dy, &#h, &#y, &__dy))
+    };
+    let hidden = (1..l_out).rev().map(|l| {
+        let act = activation_value(&net.layers[l - 1]);
+        let (h, y, delta) = (name("h", l), name("y", l), name("delta", l));
+        let (w_next, delta_next) = (name("w", l + 1), name("delta", l + 1));
+        quote!(let #delta = mlp::batch::hidden_delta(#act, &self.#w_next, &#delta_next, &#h, &#y);)
+    });
+    let grads = net
+        .layers
+        .iter()
+        .filter(|l| l.frozen.is_none())
+        .map(|layer| {
+            let l = layer.index;
+            let (w, b, delta) = (name("w", l), name("b", l), name("delta", l));
+            let prev = if l == 1 {
+                quote!(xs)
+            } else {
+                let y = name("y", l - 1);
+                quote!(&mlp::batch::transpose(&#y))
+            };
+            quote!(mlp::batch::accumulate(&mut grad.#w, &mut grad.#b, &#delta, #prev, 1.0);)
+        });
+    quote! {
+        #forward
+        let __dy = mlp::batch::transpose(dys);
+        let #delta = #output;
+        #(#hidden)*
+        #(#grads)*
+        mlp::batch::transpose(&mlp::batch::back(&self.w1, &delta1))
+    }
 }
 
 /// dx = (W¹)ᵀ δ¹, returned.

@@ -283,7 +283,10 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
         /// `backward_from` for a fixed batch: adds the **sum** of the
         /// samples' parameter gradients into `grad` (the exact
         /// vector-Jacobian product of the batched function; scale `dys` by
-        /// 1/B for a mean) and returns each sample's input gradient.
+        /// 1/B for a mean) and returns each sample's input gradient. Each
+        /// layer is computed for the whole batch at once (held
+        /// feature-major, as `backward_batch` does), so the values equal B
+        /// calls of `backward_from` up to the order of summation.
         #[inline]
         pub fn backward_from_batch<const B: usize>(
             &self,
@@ -291,11 +294,25 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
             dys: &[[f32; 1]; B],
             grad: &mut Self,
         ) -> [[f32; 2]; B] {
-            let mut dxs = [[0.0; 2]; B];
-            for ((dx, x), dy) in dxs.iter_mut().zip(xs).zip(dys) {
-                *dx = self.backward_from(x, dy, grad);
-            }
-            dxs
+            let BatchTrace { h1, y1, h2, y2 } = batch_trace(self, xs);
+            let __dy = mlp::batch::transpose(dys);
+            let delta2 = mlp::batch::chain(mlp::Sigmoid, |_, dy| dy, &h2, &y2, &__dy);
+            let delta1 = mlp::batch::hidden_delta(
+                mlp::Relu,
+                &self.w2,
+                &delta2,
+                &h1,
+                &y1,
+            );
+            mlp::batch::accumulate(&mut grad.w1, &mut grad.b1, &delta1, xs, 1.0);
+            mlp::batch::accumulate(
+                &mut grad.w2,
+                &mut grad.b2,
+                &delta2,
+                &mlp::batch::transpose(&y1),
+                1.0,
+            );
+            mlp::batch::transpose(&mlp::batch::back(&self.w1, &delta1))
         }
     }
     #[automatically_derived]

@@ -95,7 +95,7 @@ impl Elementwise for Sigmoid {
         if N < 4 {
             map(h, |h| T::ONE / (T::ONE + (-h).exp_narrow()))
         } else {
-            map(h, |v| self.f(v))
+            super::apply(self, h)
         }
     }
 }

@@ -24,6 +24,7 @@
 mod elementwise;
 mod softmax;
 
+use crate::simd::multiversion;
 use crate::Scalar;
 pub use elementwise::{
     Elu, Gaussian, Gelu, LeakyRelu, Linear, Relu, Sigmoid, Sign, Silu, Softplus, Softsign, Step,
@@ -77,8 +78,49 @@ pub trait Elementwise: Copy {
     /// out would stay scalar.
     #[inline(always)]
     fn layer<T: Scalar, const N: usize>(self, h: &[T; N]) -> [T; N] {
-        map(h, |v| self.f(v))
+        apply(self, h)
     }
+}
+
+/// Elements from which a layer's activation runs compiled for the CPU's
+/// instruction set ([`crate::simd`]); below, the call would cost more than
+/// the lanes gain, and the loop stays inline.
+const DISPATCH_FROM: usize = 32;
+
+/// `f` across a layer: compiled for the CPU's instruction set when the
+/// layer is wide enough (the same bits: each lane is one unit).
+#[inline(always)]
+pub(crate) fn apply<A: Elementwise, T: Scalar, const N: usize>(act: A, h: &[T; N]) -> [T; N] {
+    if N >= DISPATCH_FROM {
+        apply_wide(act, h)
+    } else {
+        map(h, |v| act.f(v))
+    }
+}
+
+multiversion! {
+    fn apply_wide[A: Elementwise, T: Scalar, const N: usize](act: A, h: &[T; N]) -> [T; N] => apply_kernel;
+}
+
+#[inline(always)]
+fn apply_kernel<A: Elementwise, T: Scalar, const N: usize>(act: A, h: &[T; N]) -> [T; N] {
+    map(h, |v| act.f(v))
+}
+
+multiversion! {
+    fn apply_batch[A: Elementwise, T: Scalar, const N: usize, const B: usize](act: A, h: &[[T; B]; N]) -> [[T; B]; N] => apply_batch_kernel;
+}
+
+#[inline(always)]
+fn apply_batch_kernel<A: Elementwise, T: Scalar, const N: usize, const B: usize>(
+    act: A,
+    h: &[[T; B]; N],
+) -> [[T; B]; N] {
+    let mut y = [[T::ZERO; B]; N];
+    for (y_row, h_row) in y.iter_mut().zip(h) {
+        *y_row = map(h_row, |v| act.f(v));
+    }
+    y
 }
 
 impl<A: Elementwise> Activation for A {
@@ -91,11 +133,11 @@ impl<A: Elementwise> Activation for A {
 
     #[inline(always)]
     fn batch<T: Scalar, const N: usize, const B: usize>(self, h: &[[T; B]; N]) -> [[T; B]; N] {
-        let mut y = [[T::ZERO; B]; N];
-        for (y_row, h_row) in y.iter_mut().zip(h) {
-            *y_row = map(h_row, |v| self.f(v));
+        if N * B >= DISPATCH_FROM {
+            apply_batch(self, h)
+        } else {
+            apply_batch_kernel(self, h)
         }
-        y
     }
 }
 
