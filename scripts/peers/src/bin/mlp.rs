@@ -1,0 +1,35 @@
+use mlp::optim::{Adam, Optimizer};
+use mlp::rand::{rngs::SmallRng, SeedableRng};
+use mlp::Params;
+use peers::{data, median_us, report};
+use std::hint::black_box;
+
+mlp::network! {
+    struct Policy<input 4, dense 64 tanh, dense 64 tanh, dense 2 linear>;
+}
+
+fn main() {
+    let xs = data::<4>(1, 32);
+    let dys = data::<2>(2, 32);
+    let mut rng = SmallRng::seed_from_u64(3);
+    let (mut net, mut grad, mut adam) = (Policy::new(&mut rng), Policy::zeroed(), Adam::new(1e-3));
+    let mut i = 0;
+    let b1 = median_us(2000, || {
+        i = (i + 1) % 32;
+        black_box(net.forward(black_box(&xs[i])));
+        grad.set_zero();
+        net.backward_from(&xs[i], &dys[i], &mut grad);
+        adam.step(&mut net, &grad);
+    });
+    let xs: [[f32; 4]; 32] = xs.try_into().unwrap();
+    let dys: [[f32; 2]; 32] = dys.try_into().unwrap();
+    // A fresh network for each batch size, as every peer does.
+    let (mut net, mut adam) = (Policy::new(&mut rng), Adam::new(1e-3));
+    let b32 = median_us(200, || {
+        black_box(net.forward_batch(black_box(&xs)));
+        grad.set_zero();
+        net.backward_from_batch(&xs, &dys, &mut grad);
+        adam.step(&mut net, &grad);
+    });
+    report("mlp", b1, b32);
+}
