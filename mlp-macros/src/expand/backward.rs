@@ -177,6 +177,41 @@ pub fn apply(net: &Network, mode: &Apply) -> TokenStream {
     quote!(#(#stmts)*)
 }
 
+/// `let delta{l} = mlp::batch::hidden_delta(..);` for every hidden layer
+/// from the output down to layer `lowest`, over a batch.
+pub(super) fn batch_hidden_deltas(net: &Network, lowest: usize) -> TokenStream {
+    let hidden = (lowest..net.output().index).rev().map(|l| {
+        let act = activation_value(&net.layers[l - 1]);
+        let (h, y, delta) = (name("h", l), name("y", l), name("delta", l));
+        let (w_next, delta_next) = (name("w", l + 1), name("delta", l + 1));
+        quote!(let #delta = mlp::batch::hidden_delta(#act, &self.#w_next, &#delta_next, &#h, &#y);)
+    });
+    quote!(#(#hidden)*)
+}
+
+/// Every layer that trains given `scale` times its batch gradient δ Yᵀ
+/// (`mlp::batch::accumulate`).
+pub(super) fn batch_gradients(net: &Network, scale: &TokenStream) -> TokenStream {
+    let grads = net
+        .layers
+        .iter()
+        .filter(|l| l.frozen.is_none())
+        .map(|layer| {
+            let l = layer.index;
+            let (w, b, delta) = (name("w", l), name("b", l), name("delta", l));
+            // The layer's input sample-major: the caller's `xs` for the first
+            // layer, a transposed copy of a hidden layer's output.
+            let prev = if l == 1 {
+                quote!(xs)
+            } else {
+                let y = name("y", l - 1);
+                quote!(&mlp::batch::transpose(&#y))
+            };
+            quote!(mlp::batch::accumulate(&mut grad.#w, &mut grad.#b, &#delta, #prev, #scale);)
+        });
+    quote!(#(#grads)*)
+}
+
 /// The body of `backward_batch`: the forward pass over the batch held
 /// feature-major, the output δ of the rule for every sample at once, hidden
 /// δs as (Wᵀ δ) ⊙ f′ with each row of W loaded once for the batch, and each
@@ -227,30 +262,8 @@ pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
             quote!(#batch::softmax_jacobian(#g, &#y, &__d))
         }
     };
-    let hidden = (net.lowest_trainable()..l_out).rev().map(|l| {
-        let layer = &net.layers[l - 1];
-        let act = activation_value(layer);
-        let (h, y, delta) = (name("h", l), name("y", l), name("delta", l));
-        let (w_next, delta_next) = (name("w", l + 1), name("delta", l + 1));
-        quote!(let #delta = #batch::hidden_delta(#act, &self.#w_next, &#delta_next, &#h, &#y);)
-    });
-    let grads = net
-        .layers
-        .iter()
-        .filter(|l| l.frozen.is_none())
-        .map(|layer| {
-            let l = layer.index;
-            let (w, b, delta) = (name("w", l), name("b", l), name("delta", l));
-            // The layer's input sample-major: the caller's `xs` for the
-            // first layer, a transposed copy of a hidden layer's output.
-            let prev = if l == 1 {
-                quote!(xs)
-            } else {
-                let y = name("y", l - 1);
-                quote!(&#batch::transpose(&#y))
-            };
-            quote!(#batch::accumulate(&mut grad.#w, &mut grad.#b, &#delta, #prev, __inv);)
-        });
+    let hidden = batch_hidden_deltas(net, net.lowest_trainable());
+    let grads = batch_gradients(net, &quote!(__inv));
     quote! {
         if B == 0 {
             return 0.0;
@@ -260,8 +273,8 @@ pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
         let __inv: #ty = 1.0 / (B as #ty);
         let loss: #ty = #batch::loss_sum(&#loss_of, &__d, |a, b| #loss_fn(#loss_args));
         let #delta = #output;
-        #(#hidden)*
-        #(#grads)*
+        #hidden
+        #grads
         loss * __inv
     }
 }

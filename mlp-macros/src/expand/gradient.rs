@@ -157,33 +157,14 @@ fn batch_body(net: &Network) -> TokenStream {
         let act = activation_value(out);
         quote!(mlp::batch::chain(#act, |_, dy| dy, &#h, &#y, &__dy))
     };
-    let hidden = (1..l_out).rev().map(|l| {
-        let act = activation_value(&net.layers[l - 1]);
-        let (h, y, delta) = (name("h", l), name("y", l), name("delta", l));
-        let (w_next, delta_next) = (name("w", l + 1), name("delta", l + 1));
-        quote!(let #delta = mlp::batch::hidden_delta(#act, &self.#w_next, &#delta_next, &#h, &#y);)
-    });
-    let grads = net
-        .layers
-        .iter()
-        .filter(|l| l.frozen.is_none())
-        .map(|layer| {
-            let l = layer.index;
-            let (w, b, delta) = (name("w", l), name("b", l), name("delta", l));
-            let prev = if l == 1 {
-                quote!(xs)
-            } else {
-                let y = name("y", l - 1);
-                quote!(&mlp::batch::transpose(&#y))
-            };
-            quote!(mlp::batch::accumulate(&mut grad.#w, &mut grad.#b, &#delta, #prev, 1.0);)
-        });
+    let hidden = backward::batch_hidden_deltas(net, 1);
+    let grads = backward::batch_gradients(net, &quote!(1.0));
     quote! {
         #forward
         let __dy = mlp::batch::transpose(dys);
         let #delta = #output;
-        #(#hidden)*
-        #(#grads)*
+        #hidden
+        #grads
         mlp::batch::transpose(&mlp::batch::back(&self.w1, &delta1))
     }
 }

@@ -5,6 +5,7 @@ use super::*;
 use quote::quote;
 
 mod expansion;
+mod walk;
 
 fn errors_of(tokens: TokenStream) -> Vec<String> {
     let input: ast::Input = syn::parse2(tokens).expect("parses");

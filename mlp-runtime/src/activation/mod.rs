@@ -99,7 +99,7 @@ pub(crate) fn apply<A: Elementwise, T: Scalar, const N: usize>(act: A, h: &[T; N
 }
 
 multiversion! {
-    fn apply_wide[A: Elementwise, T: Scalar, const N: usize](act: A, h: &[T; N]) -> [T; N] => apply_kernel;
+    fn apply_wide[A: Elementwise, T: Scalar, const N: usize](act: A, h: &[T; N]) -> [T; N] => apply_kernel, up to avx2;
 }
 
 #[inline(always)]

@@ -107,7 +107,7 @@ multiversion! {
     /// partial vector of the result is loaded and stored once per four
     /// rows. Vectorised across i, so every instruction set gives the same
     /// bits.
-    pub fn back[T: Scalar, const I: usize, const O: usize](w: &[[T; I]; O], delta: &[T; O]) -> [T; I] => back_kernel;
+    pub fn back[T: Scalar, const I: usize, const O: usize](w: &[[T; I]; O], delta: &[T; O]) -> [T; I] => back_kernel, up to avx2;
 }
 
 #[inline(always)]
@@ -144,7 +144,7 @@ multiversion! {
         b: &mut [T; O],
         delta: &[T; O],
         x: &[T; I],
-    ) => add_outer_kernel;
+    ) => add_outer_kernel, up to avx2;
 }
 
 #[inline(always)]
@@ -172,7 +172,7 @@ multiversion! {
         delta: &[T; O],
         x: &[T; I],
         lr: T,
-    ) => sgd_outer_kernel;
+    ) => sgd_outer_kernel, up to avx2;
 }
 
 #[inline(always)]

@@ -17,6 +17,7 @@ mod avx2;
 mod avx512;
 mod sse;
 
+use super::PARTS;
 use crate::simd::{level, Level};
 use sse::{dense_f32_sse, dense_f64_sse2};
 
@@ -55,4 +56,20 @@ pub fn dense_f64<const I: usize, const O: usize>(
 ) -> [f64; O] {
     // SAFETY: as in `dense_f32`: SSE2 is enabled for the whole build.
     unsafe { dense_f64_sse2(w, b, x) }
+}
+
+/// Rows finished from their stored partial sums (row r's four in lanes
+/// `4r..4r + 4`) as `dot` finishes them: `(p0 + p2) + (p1 + p3)`, the
+/// tail products one by one, then added to the bias already in `h`. For
+/// the AVX and AVX-512 kernels.
+#[inline(always)]
+fn finish_rows<const I: usize>(lanes: &[f32], rows: &[[f32; I]], x: &[f32; I], h: &mut [f32]) {
+    for (r, (row, h)) in rows.iter().zip(h).enumerate() {
+        let p = &lanes[4 * r..4 * r + 4];
+        let mut s = (p[0] + p[2]) + (p[1] + p[3]);
+        for j in I - I % PARTS..I {
+            s += row[j] * x[j];
+        }
+        *h += s;
+    }
 }

@@ -6,6 +6,7 @@
 //! once where `dot` rounds twice.
 
 use super::super::{dot, PARTS};
+use super::finish_rows;
 #[cfg(target_arch = "x86")]
 use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
@@ -62,14 +63,7 @@ fn rows_into<const I: usize, const G: usize>(rows: &[[f32; I]], x: &[f32; I], h:
         let mut lanes = [0.0f32; 8];
         // SAFETY: `lanes` is 8 writable f32s; `storeu` needs no alignment.
         unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), *a) };
-        for r in 0..2 {
-            let (row, p) = (&rows[2 * g + r], &lanes[4 * r..4 * r + 4]);
-            let mut s = (p[0] + p[2]) + (p[1] + p[3]);
-            for j in I - I % PARTS..I {
-                s += row[j] * x[j];
-            }
-            h[2 * g + r] += s;
-        }
+        finish_rows(&lanes, &rows[2 * g..2 * g + 2], x, &mut h[2 * g..2 * g + 2]);
     }
 }
 

@@ -4,6 +4,7 @@
 //! order after a 4x4 transpose of 128-bit lanes.
 
 use super::super::{dot, PARTS};
+use super::finish_rows;
 #[cfg(target_arch = "x86")]
 use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
@@ -69,14 +70,7 @@ fn rows_into<const I: usize, const G: usize>(rows: &[[f32; I]], x: &[f32; I], h:
         // SAFETY: `lanes` is 16 writable f32s; `storeu` needs no
         // alignment.
         unsafe { _mm512_storeu_ps(lanes.as_mut_ptr(), *a) };
-        for r in 0..4 {
-            let (row, p) = (&rows[4 * g + r], &lanes[4 * r..4 * r + 4]);
-            let mut s = (p[0] + p[2]) + (p[1] + p[3]);
-            for j in I - I % PARTS..I {
-                s += row[j] * x[j];
-            }
-            h[4 * g + r] += s;
-        }
+        finish_rows(&lanes, &rows[4 * g..4 * g + 4], x, &mut h[4 * g..4 * g + 4]);
     }
 }
 

@@ -1,0 +1,128 @@
+//! Adam and AdamW.
+
+use super::Optimizer;
+use crate::simd::multiversion;
+use crate::{Params, Scalar};
+
+/// Adam (Kingma and Ba, 2015), and AdamW (Loshchilov and Hutter, 2019)
+/// when `weight_decay` is set: the decay is decoupled from the gradient,
+/// p ← p − η·λ·p, before the Adam update
+///
+/// m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;
+/// p ← p − η·m̂ / (√v̂ + ε),  m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t).
+#[derive(Clone, Debug)]
+pub struct Adam<N: Params> {
+    /// Learning rate η.
+    pub lr: N::Scalar,
+    /// Decay of the first moment, β1.
+    pub beta1: N::Scalar,
+    /// Decay of the second moment, β2.
+    pub beta2: N::Scalar,
+    /// ε in the denominator.
+    pub eps: N::Scalar,
+    /// Decoupled weight decay λ (AdamW); 0 for plain Adam.
+    pub weight_decay: N::Scalar,
+    m: N,
+    v: N,
+    // β1^t and β2^t, updated each step (no `powi` needed in no_std).
+    beta1_t: N::Scalar,
+    beta2_t: N::Scalar,
+}
+
+impl<N: Params> Adam<N> {
+    /// Adam with learning rate `lr` and the usual β1 = 0.9, β2 = 0.999, ε = 1e-8.
+    #[must_use]
+    pub fn new(lr: N::Scalar) -> Self {
+        Adam {
+            lr,
+            beta1: N::Scalar::from_f64(0.9),
+            beta2: N::Scalar::from_f64(0.999),
+            eps: N::Scalar::from_f64(1e-8),
+            weight_decay: N::Scalar::ZERO,
+            m: N::zeroed(),
+            v: N::zeroed(),
+            beta1_t: N::Scalar::ONE,
+            beta2_t: N::Scalar::ONE,
+        }
+    }
+    /// AdamW: Adam with decoupled weight decay λ.
+    #[must_use]
+    pub fn adamw(lr: N::Scalar, weight_decay: N::Scalar) -> Self {
+        Adam {
+            weight_decay,
+            ..Self::new(lr)
+        }
+    }
+    /// With other moment decays.
+    #[must_use]
+    pub fn betas(mut self, beta1: N::Scalar, beta2: N::Scalar) -> Self {
+        self.beta1 = beta1;
+        self.beta2 = beta2;
+        self
+    }
+}
+
+impl<N: Params> Optimizer<N> for Adam<N> {
+    fn learning_rate(&self) -> Option<N::Scalar> {
+        Some(self.lr)
+    }
+    fn set_learning_rate(&mut self, lr: N::Scalar) {
+        self.lr = lr;
+    }
+    fn step(&mut self, net: &mut N, grad: &N) {
+        let one = N::Scalar::ONE;
+        let (b1, b2) = (self.beta1, self.beta2);
+        self.beta1_t *= b1;
+        self.beta2_t *= b2;
+        let (c1, c2) = (one - self.beta1_t, one - self.beta2_t);
+        let (eps, decay) = (self.eps, self.lr * self.weight_decay);
+        // The bias corrections as per-step factors, so the loop has one
+        // division and one square root per parameter (both vectorised).
+        let (step, inv_c2) = (self.lr / c1, one / c2);
+        let k = AdamStep {
+            b1,
+            b2,
+            eps,
+            decay,
+            step,
+            inv_c2,
+        };
+        for r in N::trainable() {
+            let (m, v) = (
+                &mut self.m.params_mut()[r.clone()],
+                &mut self.v.params_mut()[r.clone()],
+            );
+            adam_update(&mut net.params_mut()[r.clone()], &grad.params()[r], m, v, k);
+        }
+    }
+}
+
+/// One Adam step's constants.
+#[derive(Clone, Copy)]
+struct AdamStep<T> {
+    b1: T,
+    b2: T,
+    eps: T,
+    /// η·λ (AdamW), or 0.
+    decay: T,
+    /// η / (1 − β1^t).
+    step: T,
+    /// 1 / (1 − β2^t).
+    inv_c2: T,
+}
+
+multiversion! {
+    /// The Adam update of one range of parameters.
+    fn adam_update[T: Scalar](p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], k: AdamStep<T>) => adam_kernel;
+}
+
+#[inline(always)]
+fn adam_kernel<T: Scalar>(p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], k: AdamStep<T>) {
+    let one = T::ONE;
+    for ((p, &g), (m, v)) in p.iter_mut().zip(g).zip(m.iter_mut().zip(v)) {
+        *p -= k.decay * *p;
+        *m = k.b1 * *m + (one - k.b1) * g;
+        *v = k.b2 * *v + (one - k.b2) * g * g;
+        *p -= k.step * *m / ((*v * k.inv_c2).sqrt() + k.eps);
+    }
+}
