@@ -120,7 +120,6 @@ network! {
 #[test]
 fn every_simd_level_gives_the_same_bits() {
     use mlp::rand::{rngs::SmallRng, RngExt, SeedableRng};
-    use mlp::simd::{force, supported, Level};
     use mlp::Params;
     let mut rng = SmallRng::seed_from_u64(7);
     let start = Wide::new(&mut rng);
@@ -179,16 +178,12 @@ fn every_simd_level_gives_the_same_bits() {
         }
         out
     };
-    let best = supported();
-    force(Level::Sse2);
-    let reference = run();
-    for level in [Level::Avx2, Level::Avx512] {
-        if level > best {
-            eprintln!("skipped: this CPU does not run {level:?}");
-            continue;
+    let mut reference = None;
+    crate::common::each_simd_level(|level| {
+        let got = run();
+        match &reference {
+            None => reference = Some(got),
+            Some(want) => assert!(got == *want, "{level:?} differs from SSE2"),
         }
-        assert_eq!(force(level), level);
-        assert!(run() == reference, "{level:?} differs from SSE2");
-    }
-    force(best);
+    });
 }

@@ -44,19 +44,28 @@ fn reference(net: &Mnist, x: &[f32; 784]) -> [f32; 10] {
     e.map(|v| (v / sum) as f32)
 }
 
+/// At every instruction-set level this CPU runs, `forward` and
+/// `forward_batch` alike.
 #[test]
 fn wide_layers_stay_within_1e_5_of_running_sums() {
     let mut rng = common::rng(1);
     let net: Box<Mnist> = mlp::boxed::new(&mut rng);
-    let mut worst = 0.0f64;
-    for _ in 0..20 {
-        let x: [f32; 784] = core::array::from_fn(|_| rng.random::<f32>());
-        let (got, want) = (net.forward(&x), reference(&net, &x));
-        for (g, w) in got.iter().zip(&want) {
-            worst = worst.max(f64::from((g - w).abs() / w.abs().max(1e-30)));
+    let xs: Box<[[f32; 784]; 8]> = Box::new(core::array::from_fn(|_| {
+        core::array::from_fn(|_| rng.random::<f32>())
+    }));
+    common::each_simd_level(|level| {
+        let batch = net.forward_batch(&xs);
+        let mut worst = 0.0f64;
+        for (x, y_batch) in xs.iter().zip(&batch) {
+            let want = reference(&net, x);
+            for got in [net.forward(x), *y_batch] {
+                for (g, w) in got.iter().zip(&want) {
+                    worst = worst.max(f64::from((g - w).abs() / w.abs().max(1e-30)));
+                }
+            }
         }
-    }
-    assert!(worst < 1e-5, "max relative difference {worst:e}");
+        assert!(worst < 1e-5, "{level:?}: max relative difference {worst:e}");
+    });
 }
 
 #[test]

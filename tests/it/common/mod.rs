@@ -143,3 +143,26 @@ pub fn same_bits<N: Params>(a: &N, b: &N) -> bool {
     };
     bits(a) == bits(b)
 }
+
+/// Runs `f` once at every instruction-set level the dispatch can choose on
+/// this CPU (`mlp::simd::force`), printing a line for each level it lacks,
+/// then restores the best. One test at a time (a lock), so a level stays in
+/// force for the whole of `f`.
+#[allow(dead_code)] // `tests/grad` shares this module
+pub fn each_simd_level(mut f: impl FnMut(mlp::simd::Level)) {
+    use mlp::simd::{force, supported, Level};
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let best = supported();
+    for level in [Level::Sse2, Level::Avx2, Level::Avx512] {
+        if level > best {
+            eprintln!("skipped: this CPU does not run {level:?}");
+            continue;
+        }
+        assert_eq!(force(level), level);
+        f(level);
+    }
+    force(best);
+}
