@@ -3,7 +3,7 @@
 //! AVX2 or AVX-512 where the CPU has them, as matrixmultiply and faer do.
 //!
 //! Every level computes the same bits: the elementwise kernels
-//! ([`multiversion!`]) are one plain-Rust body compiled once per level,
+//! (`multiversion!`) are one plain-Rust body compiled once per level,
 //! whose lanes never interact, and `linalg`'s sums keep `dot`'s order at
 //! every width (no fused multiply-add, which would round once instead of
 //! twice). So the level changes speed, never results, and a board and the
