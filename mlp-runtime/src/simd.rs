@@ -46,12 +46,26 @@ mod detect {
             1 => Level::Sse2,
             2 => Level::Avx2,
             3 => Level::Avx512,
-            _ => {
-                let level = supported();
-                LEVEL.store(level as u8, Ordering::Relaxed);
-                level
-            }
+            _ => match detect() {
+                3 => Level::Avx512,
+                2 => Level::Avx2,
+                _ => Level::Sse2,
+            },
         }
+    }
+
+    /// The first call's detection, stored. `extern "C"`, so that callers
+    /// see a function that cannot unwind (an unwind out of it would abort;
+    /// `cpuid` cannot panic): without LTO the compiler cannot look into
+    /// std's detection, and every hot-path method calls this, so a
+    /// link-time no-panic check (`nopanic/`) would otherwise count it as a
+    /// panic path of every one of them.
+    #[cold]
+    #[inline(never)]
+    extern "C" fn detect() -> u8 {
+        let level = supported() as u8;
+        LEVEL.store(level, Ordering::Relaxed);
+        level
     }
 
     /// Uses `want`, or the best the CPU has if that is lower; returns the

@@ -153,12 +153,12 @@ fn accumulate_tiles<
     }
     // The inputs past the last whole tile, and the units past the last
     // whole block of units: the same sums, one at a time.
-    for (i, g_row) in grad_w.iter_mut().enumerate() {
+    for (i, (g_row, d_row)) in grad_w.iter_mut().zip(delta).enumerate() {
         let from = if i < tiled_units { tiled_inputs } else { 0 };
         for (j, g) in g_row.iter_mut().enumerate().skip(from) {
             let mut s = T::ZERO;
-            for (d_b, y_b) in d.iter().zip(y) {
-                s += d_b[i] * y_b[j];
+            for (&dv, y_b) in d_row.iter().zip(y) {
+                s += dv * y_b[j];
             }
             *g += scale * s;
         }
@@ -184,11 +184,20 @@ fn tile_columns<T: Scalar, const I: usize, const O: usize, const B: usize, const
     cols: core::ops::Range<usize>,
     scale: T,
 ) {
+    // Chunks through `get` and `first_chunk`, not indexing: the bounds are
+    // the caller's, and the batch methods must have no panic path the
+    // optimiser cannot remove (`nopanic/`).
     for c in 0..cols.len() / C {
+        let at = cols.start + c * C;
         let mut acc = [[T::ZERO; C]; TILE_UNITS];
         for (d_b, y_b) in d.iter().zip(y) {
-            let dv = &d_b.as_chunks::<TILE_UNITS>().0[u];
-            let yv = &y_b[cols.start..].as_chunks::<C>().0[c];
+            let dv = d_b
+                .get(TILE_UNITS * u..)
+                .and_then(<[T]>::first_chunk::<TILE_UNITS>);
+            let yv = y_b.get(at..).and_then(<[T]>::first_chunk::<C>);
+            let (Some(dv), Some(yv)) = (dv, yv) else {
+                continue;
+            };
             for r in 0..TILE_UNITS {
                 for l in 0..C {
                     acc[r][l] += dv[r] * yv[l];
@@ -196,7 +205,9 @@ fn tile_columns<T: Scalar, const I: usize, const O: usize, const B: usize, const
             }
         }
         for (g_row, a) in g_tile.iter_mut().zip(&acc) {
-            let g = &mut g_row[cols.start..].as_chunks_mut::<C>().0[c];
+            let Some(g) = g_row.get_mut(at..).and_then(<[T]>::first_chunk_mut::<C>) else {
+                continue;
+            };
             for l in 0..C {
                 g[l] += scale * a[l];
             }

@@ -88,11 +88,16 @@ impl<N: Params> Optimizer<N> for Adam<N> {
             inv_c2,
         };
         for r in N::trainable() {
-            let (m, v) = (
-                &mut self.m.params_mut()[r.clone()],
-                &mut self.v.params_mut()[r.clone()],
-            );
-            adam_update(&mut net.params_mut()[r.clone()], &grad.params()[r], m, v, k);
+            // `get`, not indexing: no panic path (see `Sgd::step`).
+            let (Some(p), Some(g), Some(m), Some(v)) = (
+                net.params_mut().get_mut(r.clone()),
+                grad.params().get(r.clone()),
+                self.m.params_mut().get_mut(r.clone()),
+                self.v.params_mut().get_mut(r),
+            ) else {
+                continue;
+            };
+            adam_update(p, g, m, v, k);
         }
     }
 }

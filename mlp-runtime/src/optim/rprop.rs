@@ -58,9 +58,15 @@ impl<N: Params> Optimizer<N> for Rprop<N> {
     fn step(&mut self, net: &mut N, grad: &N) {
         let k = [self.increase, self.decrease, self.delta_min, self.delta_max];
         for r in N::trainable() {
-            let delta = &mut self.delta.params_mut()[r.clone()];
-            let prev = &mut self.previous.params_mut()[r.clone()];
-            let (p, g) = (&mut net.params_mut()[r.clone()], &grad.params()[r]);
+            // `get`, not indexing: no panic path (see `Sgd::step`).
+            let (Some(p), Some(g), Some(delta), Some(prev)) = (
+                net.params_mut().get_mut(r.clone()),
+                grad.params().get(r.clone()),
+                self.delta.params_mut().get_mut(r.clone()),
+                self.previous.params_mut().get_mut(r),
+            ) else {
+                continue;
+            };
             rprop_update(p, g, delta, prev, k);
         }
     }

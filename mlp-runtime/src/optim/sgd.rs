@@ -69,8 +69,16 @@ impl<N: Params> Optimizer<N> for Sgd<N> {
         // SGD with momentum scalar: 0.45 ns per parameter, see
         // BENCHMARKS.md).
         for r in N::trainable() {
-            let v = &mut self.velocity.params_mut()[r.clone()];
-            let (p, g) = (&mut net.params_mut()[r.clone()], &grad.params()[r]);
+            // `get`, not indexing: the ranges are the type's own, but a
+            // step must have no panic path the optimiser cannot remove
+            // (`nopanic/` proves it at link time).
+            let (Some(p), Some(g), Some(v)) = (
+                net.params_mut().get_mut(r.clone()),
+                grad.params().get(r.clone()),
+                self.velocity.params_mut().get_mut(r),
+            ) else {
+                continue;
+            };
             if mu == N::Scalar::ZERO {
                 sgd_update(p, g, lr, wd);
             } else if self.nesterov {
