@@ -153,13 +153,18 @@ fn accumulate_tiles<
     }
     // The inputs past the last whole tile, and the units past the last
     // whole block of units: the same sums, one at a time.
+    // (Each sum still runs over the samples in order; held in an array,
+    // not indexed by a skipped counter, so no bounds check is left to
+    // panic: `nopanic/`.)
     for (i, (g_row, d_row)) in grad_w.iter_mut().zip(delta).enumerate() {
         let from = if i < tiled_units { tiled_inputs } else { 0 };
-        for (j, g) in g_row.iter_mut().enumerate().skip(from) {
-            let mut s = T::ZERO;
-            for (&dv, y_b) in d_row.iter().zip(y) {
-                s += dv * y_b[j];
+        let mut sums = [T::ZERO; I];
+        for (&dv, y_b) in d_row.iter().zip(y) {
+            for (s, &yv) in sums.iter_mut().zip(y_b).skip(from) {
+                *s += dv * yv;
             }
+        }
+        for (g, &s) in g_row.iter_mut().zip(&sums).skip(from) {
             *g += scale * s;
         }
     }
