@@ -6,15 +6,20 @@ type Policy = ((Linear<4, 64>, Tanh), (Linear<64, 64>, Tanh), Linear<64, 2>);
 
 fn main() {
     let dev = AutoDevice::default();
-    let mut model = dev.build_module::<Policy, f32>();
-    let mut grads = model.alloc_grads();
-    let mut opt = Adam::new(
-        &model,
-        AdamConfig {
-            lr: 1e-3,
-            ..Default::default()
-        },
-    );
+    // A fresh network, its gradients and Adam (lr 1e-3), for each batch size.
+    let fresh = || {
+        let model = dev.build_module::<Policy, f32>();
+        let grads = model.alloc_grads();
+        let opt = Adam::new(
+            &model,
+            AdamConfig {
+                lr: 1e-3,
+                ..Default::default()
+            },
+        );
+        (model, grads, opt)
+    };
+    let (mut model, mut grads, mut opt) = fresh();
     let xs = data::<4>(1, 32);
     let dys = data::<2>(2, 32);
     let mut i = 0;
@@ -27,16 +32,7 @@ fn main() {
         opt.update(&mut model, &grads).unwrap();
         model.zero_grads(&mut grads);
     });
-    // A fresh network for each batch size, as every peer does.
-    let mut model = dev.build_module::<Policy, f32>();
-    let mut grads = model.alloc_grads();
-    let mut opt = Adam::new(
-        &model,
-        AdamConfig {
-            lr: 1e-3,
-            ..Default::default()
-        },
-    );
+    let (mut model, mut grads, mut opt) = fresh();
     let xb: Tensor<Rank2<32, 4>, f32, _> = dev.tensor(<[[f32; 4]; 32]>::try_from(xs).unwrap());
     let dyb: Tensor<Rank2<32, 2>, f32, _> = dev.tensor(<[[f32; 2]; 32]>::try_from(dys).unwrap());
     let b32 = median_us(200, || {
