@@ -158,6 +158,9 @@ fn accumulate_tiles<
     // panic: `nopanic/`.)
     for (i, (g_row, d_row)) in grad_w.iter_mut().zip(delta).enumerate() {
         let from = if i < tiled_units { tiled_inputs } else { 0 };
+        if from == I {
+            continue; // the tiles covered the whole row
+        }
         let mut sums = [T::ZERO; I];
         for (&dv, y_b) in d_row.iter().zip(y) {
             for (s, &yv) in sums.iter_mut().zip(y_b).skip(from) {
