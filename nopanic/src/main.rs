@@ -6,6 +6,11 @@
 //! (see Cargo.toml); `--features demonstrate` adds one wrapper around an
 //! unchecked index, which must fail to link.
 //!
+//! With `--features rtsan` on nightly (`-Zsanitizer=realtime`), the same
+//! wrappers are RealtimeSanitizer's `nonblocking` functions instead: the
+//! run aborts at any allocation, free, lock or blocking system call made
+//! inside one (with `demonstrate`, a wrapper that allocates must abort it).
+//!
 //! Covered: `forward`, `forward_batch`, `loss`, `backward`,
 //! `backward_batch`, `train_step`, `backward_from`, `input_gradient`,
 //! `backward_from_batch` of f32 and f64, unrolled and looped networks, a
@@ -19,8 +24,13 @@
 //! whenever a layer of 16+ inputs has an odd number of units, as `Huber`'s
 //! 16-3 layer).
 
+#![cfg_attr(feature = "rtsan", feature(sanitize))]
+
 use mlp::optim::{Adam, Optimizer, Rprop, Sgd};
 use mlp::Params;
+#[cfg(feature = "rtsan")]
+use no_panic as _;
+#[cfg(not(feature = "rtsan"))]
 use no_panic::no_panic;
 use std::hint::black_box;
 
@@ -42,6 +52,17 @@ mlp::network! {
     pub struct Sine<input 1, dense 16 relu, dense 16 relu, dense 1 linear>;
 }
 
+/// Marks each function as a hot path: `#[no_panic]` (must link), or, with
+/// `--features rtsan` on nightly, RealtimeSanitizer's `nonblocking` (any
+/// allocation, lock or blocking system call inside aborts the run).
+macro_rules! hot {
+    ($($v:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block)*) => {$(
+        #[cfg_attr(not(feature = "rtsan"), no_panic)]
+        #[cfg_attr(feature = "rtsan", sanitize(realtime = "nonblocking"))]
+        $v fn $name($($arg: $ty),*) $(-> $ret)? $body
+    )*};
+}
+
 /// Batch size of the batch methods' wrappers.
 const B: usize = 8;
 
@@ -51,58 +72,48 @@ macro_rules! checked {
     ($n:ident, $t:ty, $i:literal, $o:literal, $run:ident) => {
         paste::paste! { mod $run {
             use super::*;
-            #[no_panic]
-            pub fn [<$run _forward>](n: &$n, x: &[$t; $i]) -> [$t; $o] {
-                n.forward(x)
-            }
-            #[no_panic]
-            pub fn [<$run _forward_batch>](n: &$n, x: &[[$t; $i]; B]) -> [[$t; $o]; B] {
-                n.forward_batch(x)
-            }
-            #[no_panic]
-            pub fn [<$run _loss>](n: &$n, x: &[$t; $i], d: &[$t; $o]) -> $t {
-                n.loss(x, d)
-            }
-            #[no_panic]
-            pub fn [<$run _backward>](n: &$n, x: &[$t; $i], d: &[$t; $o], g: &mut $n) -> $t {
-                n.backward(x, d, g)
-            }
-            #[no_panic]
-            pub fn [<$run _backward_batch>](n: &$n, x: &[[$t; $i]; B], d: &[[$t; $o]; B], g: &mut $n) -> $t {
-                n.backward_batch(x, d, g)
-            }
-            #[no_panic]
-            pub fn [<$run _train_step>](n: &mut $n, x: &[$t; $i], d: &[$t; $o]) -> $t {
-                n.train_step(x, d, 0.01)
-            }
-            #[no_panic]
-            pub fn [<$run _backward_from>](n: &$n, x: &[$t; $i], dy: &[$t; $o], g: &mut $n) -> [$t; $i] {
-                n.backward_from(x, dy, g)
-            }
-            #[no_panic]
-            pub fn [<$run _input_gradient>](n: &$n, x: &[$t; $i], dy: &[$t; $o]) -> [$t; $i] {
-                n.input_gradient(x, dy)
-            }
-            #[no_panic]
-            pub fn [<$run _backward_from_batch>](
-                n: &$n,
-                x: &[[$t; $i]; B],
-                dy: &[[$t; $o]; B],
-                g: &mut $n,
-            ) -> [[$t; $i]; B] {
-                n.backward_from_batch(x, dy, g)
-            }
-            #[no_panic]
-            pub fn [<$run _sgd>](o: &mut Sgd<$n>, n: &mut $n, g: &$n) {
-                o.step(n, g)
-            }
-            #[no_panic]
-            pub fn [<$run _adam>](o: &mut Adam<$n>, n: &mut $n, g: &$n) {
-                o.step(n, g)
-            }
-            #[no_panic]
-            pub fn [<$run _rprop>](o: &mut Rprop<$n>, n: &mut $n, g: &$n) {
-                o.step(n, g)
+            hot! {
+                pub fn [<$run _forward>](n: &$n, x: &[$t; $i]) -> [$t; $o] {
+                    n.forward(x)
+                }
+                pub fn [<$run _forward_batch>](n: &$n, x: &[[$t; $i]; B]) -> [[$t; $o]; B] {
+                    n.forward_batch(x)
+                }
+                pub fn [<$run _loss>](n: &$n, x: &[$t; $i], d: &[$t; $o]) -> $t {
+                    n.loss(x, d)
+                }
+                pub fn [<$run _backward>](n: &$n, x: &[$t; $i], d: &[$t; $o], g: &mut $n) -> $t {
+                    n.backward(x, d, g)
+                }
+                pub fn [<$run _backward_batch>](n: &$n, x: &[[$t; $i]; B], d: &[[$t; $o]; B], g: &mut $n) -> $t {
+                    n.backward_batch(x, d, g)
+                }
+                pub fn [<$run _train_step>](n: &mut $n, x: &[$t; $i], d: &[$t; $o]) -> $t {
+                    n.train_step(x, d, 0.01)
+                }
+                pub fn [<$run _backward_from>](n: &$n, x: &[$t; $i], dy: &[$t; $o], g: &mut $n) -> [$t; $i] {
+                    n.backward_from(x, dy, g)
+                }
+                pub fn [<$run _input_gradient>](n: &$n, x: &[$t; $i], dy: &[$t; $o]) -> [$t; $i] {
+                    n.input_gradient(x, dy)
+                }
+                pub fn [<$run _backward_from_batch>](
+                    n: &$n,
+                    x: &[[$t; $i]; B],
+                    dy: &[[$t; $o]; B],
+                    g: &mut $n,
+                ) -> [[$t; $i]; B] {
+                    n.backward_from_batch(x, dy, g)
+                }
+                pub fn [<$run _sgd>](o: &mut Sgd<$n>, n: &mut $n, g: &$n) {
+                    o.step(n, g)
+                }
+                pub fn [<$run _adam>](o: &mut Adam<$n>, n: &mut $n, g: &$n) {
+                    o.step(n, g)
+                }
+                pub fn [<$run _rprop>](o: &mut Rprop<$n>, n: &mut $n, g: &$n) {
+                    o.step(n, g)
+                }
             }
 
             /// Each wrapper once, on inputs the optimiser cannot see.
@@ -139,21 +150,28 @@ checked!(Classes, f32, 64, 10, classes);
 checked!(Frozen, f32, 64, 10, frozen);
 checked!(Huber, f64, 4, 3, huber);
 
-#[no_panic]
-fn sine_i8(n: &SineI8, x: &[i8; 1]) -> [i8; 1] {
-    n.forward(x)
+hot! {
+    fn sine_i8(n: &SineI8, x: &[i8; 1]) -> [i8; 1] {
+        n.forward(x)
+    }
 }
 
-#[no_panic]
-fn sine_i16(n: &SineI16, x: &[i16; 1]) -> [i16; 1] {
-    n.forward(x)
+hot! {
+    fn sine_i16(n: &SineI16, x: &[i16; 1]) -> [i16; 1] {
+        n.forward(x)
+    }
 }
 
-/// The check must catch a panic path: an unchecked index.
+/// The checks must catch what they look for: an unchecked index (a panic
+/// path) and an allocation.
 #[cfg(feature = "demonstrate")]
-#[no_panic]
-fn indexes(v: &[f32], i: usize) -> f32 {
-    v[i]
+hot! {
+    fn indexes(v: &[f32], i: usize) -> f32 {
+        v[i]
+    }
+    fn allocates(n: usize) -> usize {
+        std::hint::black_box(vec![0u8; n]).len()
+    }
 }
 
 fn main() {
@@ -167,6 +185,15 @@ fn main() {
     black_box(sine_i8(&SineI8::TRAINED, &black_box([3])));
     black_box(sine_i16(&SineI16::TRAINED, &black_box([3])));
     #[cfg(feature = "demonstrate")]
-    black_box(indexes(&black_box([1.0]), black_box(0)));
+    {
+        black_box(indexes(&black_box([1.0]), black_box(0)));
+        black_box(allocates(black_box(8)));
+    }
+    #[cfg(not(feature = "rtsan"))]
     println!("no panic path in {} checked functions", 7 * 12 + 2);
+    #[cfg(feature = "rtsan")]
+    println!(
+        "RealtimeSanitizer: no allocation, lock or blocking call in {} functions",
+        7 * 12 + 2
+    );
 }
