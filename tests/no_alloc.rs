@@ -39,6 +39,11 @@ network! {
     struct Looped<input 64, dense 32 relu, dense 10 softmax, loss ce>;
     struct Mnist<input 784, dense 128 sigmoid, dense 10 softmax, loss ce>;
     struct Tuned<input 64, dense 32 gelu frozen, dense 16 leaky_relu(0.1), dense 10 softmax, loss ce>;
+    #[scalar(f64)]
+    struct Reg<input 3, dense 8 tanh, dense 2 linear, loss mse>;
+    #[scalar(f64)]
+    struct LoopedF64<input 40, dense 16 relu, dense 4 sigmoid, loss bce>;
+    struct Huber<input 4, dense 16 elu, dense 3 linear, loss huber(0.5)>;
 
     // Integer networks: requantised, table, threshold and softmax stages.
     #[weights("tests/fixtures/quant/wide.safetensors")]
@@ -48,6 +53,40 @@ network! {
     #[weights("tests/fixtures/quant/leaky_step_sign.safetensors")]
     #[quantize(StepI8, input = [-1.0..1.0])]
     struct Step<input 2, dense 5 leaky_relu(0.1), dense 4 step, dense 2 sign>;
+}
+
+/// Allocations while every hot-path method of network type `$n` (scalar
+/// `$t`, `$i` inputs, `$o` outputs) and every optimiser's step run a few
+/// times; the networks and optimisers are made beforehand.
+macro_rules! every_method {
+    ($n:ty, $t:ty, $i:literal, $o:literal) => {{
+        use mlp::optim::{Adam, Optimizer, Rprop, Sgd};
+        let mut net: Box<$n> = mlp::boxed::zeroed();
+        let mut grad: Box<$n> = mlp::boxed::zeroed();
+        let (mut sgd, mut adam, mut rprop) = (
+            Sgd::new(0.01).nesterov(0.9),
+            Adam::adamw(0.01, 0.01),
+            Rprop::new(),
+        );
+        let x: [$t; $i] = core::array::from_fn(|k| k as $t / $i as $t);
+        let d: [$t; $o] = core::array::from_fn(|k| (k % 2) as $t);
+        let (xs, ds) = ([x; 4], [d; 4]);
+        let mut sink: $t = 0.0;
+        let n = allocations_during(|| {
+            for _ in 0..3 {
+                sink += net.forward(&x)[0] + net.forward_batch(&xs)[3][0] + net.loss(&x, &d);
+                sink += net.backward(&x, &d, &mut grad) + net.backward_batch(&xs, &ds, &mut grad);
+                sink += net.train_step(&x, &d, 0.01);
+                sink += net.backward_from(&x, &d, &mut grad)[0] + net.input_gradient(&x, &d)[0];
+                sink += net.backward_from_batch(&xs, &ds, &mut grad)[3][0];
+                sgd.step(&mut *net, &grad);
+                adam.step(&mut *net, &grad);
+                rprop.step(&mut *net, &grad);
+            }
+        });
+        assert!(sink.is_finite(), "{}", stringify!($n));
+        n
+    }};
 }
 
 fn allocations_during(f: impl FnOnce()) -> usize {
@@ -259,6 +298,19 @@ fn hot_paths_never_allocate() {
         }
     });
     assert_eq!(n, 0, "allocations in the RL examples' steps and updates");
+
+    // Every hot-path method and optimiser step: f32 and f64, unrolled and
+    // looped, frozen, softmax and huber networks.
+    for (name, n) in [
+        ("Small", every_method!(Small, f32, 2, 1)),
+        ("Looped", every_method!(Looped, f32, 64, 10)),
+        ("Tuned", every_method!(Tuned, f32, 64, 10)),
+        ("Reg", every_method!(Reg, f64, 3, 2)),
+        ("LoopedF64", every_method!(LoopedF64, f64, 40, 4)),
+        ("Huber", every_method!(Huber, f32, 4, 3)),
+    ] {
+        assert_eq!(n, 0, "allocations in a hot-path method of {name}");
+    }
 
     // The counter works: a Vec does allocate.
     assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8; 16]))) >= 1);
