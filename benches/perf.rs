@@ -21,6 +21,7 @@ mod hand;
 mod harness;
 mod optim;
 mod studies;
+mod subnormal;
 
 use harness::{compare, one_hot, race, random, selected, Body, Timing};
 use studies::{batch_backward_table, fine_tuning, layout_table, threaded_fit, weights_io};
@@ -316,6 +317,10 @@ fn main() {
     }
     if std::env::args().any(|a| a == "optim") {
         optim::table(reps, scale);
+        return;
+    }
+    if std::env::args().any(|a| a == "subnormal") {
+        subnormal::tables(reps, scale);
         return;
     }
     if std::env::args().any(|a| a == "gradients") {

@@ -41,6 +41,9 @@ pub trait Scalar:
     const ZERO: Self;
     /// 1.
     const ONE: Self;
+    /// The smallest positive normal value (`f32::MIN_POSITIVE`): below it
+    /// lie the subnormals, which x86 cores compute with slow microcode.
+    const MIN_POSITIVE: Self;
     /// The type's name as written in `#[scalar(..)]` (`"f32"` or `"f64"`);
     /// safetensors files record it in their metadata.
     const NAME: &'static str;
@@ -142,6 +145,7 @@ macro_rules! impl_scalar {
         impl Scalar for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
+            const MIN_POSITIVE: Self = <$t>::MIN_POSITIVE;
             const NAME: &'static str = $name;
 
             #[inline]

@@ -1,6 +1,6 @@
 //! Adam and AdamW.
 
-use super::Optimizer;
+use super::{flush, Optimizer};
 use crate::simd::multiversion;
 use crate::{Params, Scalar};
 
@@ -10,6 +10,10 @@ use crate::{Params, Scalar};
 ///
 /// m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;
 /// p ← p − η·m̂ / (√v̂ + ε),  m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t).
+///
+/// m and v are never subnormal (see [Subnormals](super#subnormals)): a moment
+/// that would be is stored as 0, and a gradient too small for
+/// (1 − β2)·g² to be normal adds nothing to v.
 #[derive(Clone, Debug)]
 pub struct Adam<N: Params> {
     /// Learning rate η.
@@ -79,6 +83,9 @@ impl<N: Params> Optimizer<N> for Adam<N> {
         // The bias corrections as per-step factors, so the loop has one
         // division and one square root per parameter (both vectorised).
         let (step, inv_c2) = (self.lr / c1, one / c2);
+        // Below this |g|, (1 − β2)·g² is subnormal (β2 = 1: infinite, and
+        // (1 − β2)·g² is 0 anyway).
+        let g_floor = (N::Scalar::MIN_POSITIVE / (one - b2)).sqrt();
         let k = AdamStep {
             b1,
             b2,
@@ -86,6 +93,7 @@ impl<N: Params> Optimizer<N> for Adam<N> {
             decay,
             step,
             inv_c2,
+            g_floor,
         };
         for r in N::trainable() {
             // `get`, not indexing: no panic path (see `Sgd::step`).
@@ -114,6 +122,8 @@ struct AdamStep<T> {
     step: T,
     /// 1 / (1 − β2^t).
     inv_c2: T,
+    /// √(MIN_POSITIVE / (1 − β2)): smaller gradients add nothing to v.
+    g_floor: T,
 }
 
 multiversion! {
@@ -126,8 +136,41 @@ fn adam_kernel<T: Scalar>(p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], k: Ada
     let one = T::ONE;
     for ((p, &g), (m, v)) in p.iter_mut().zip(g).zip(m.iter_mut().zip(v)) {
         *p -= k.decay * *p;
-        *m = k.b1 * *m + (one - k.b1) * g;
-        *v = k.b2 * *v + (one - k.b2) * g * g;
+        *m = flush(k.b1 * *m + (one - k.b1) * g);
+        let g = if g.abs() < k.g_floor { T::ZERO } else { g };
+        *v = flush(k.b2 * *v + (one - k.b2) * g * g);
         *p -= k.step * *m / ((*v * k.inv_c2).sqrt() + k.eps);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Moments decaying from the smallest normals (g = 0), and a gradient
+    /// whose (1 − β2)·g² is subnormal: m and v reach 0 without passing
+    /// through a subnormal, and the weight moves as it would without the
+    /// flush (the dropped terms are far below its ulp).
+    #[test]
+    fn moments_are_never_subnormal() {
+        let (b2, eps) = (0.999f32, 1e-8);
+        let k = AdamStep {
+            b1: 0.9,
+            b2,
+            eps,
+            decay: 0.0,
+            step: 1e-3,
+            inv_c2: 1.0,
+            g_floor: (f32::MIN_POSITIVE / (1.0 - b2)).sqrt(),
+        };
+        let (mut p, mut m, mut v) = ([0.5f32, 0.5], [4e-38f32, 0.0], [4e-38f32, 4e-38]);
+        let g = [0.0f32, 1e-20];
+        for _ in 0..10_000 {
+            adam_update(&mut p, &g, &mut m, &mut v, k);
+            assert!(!m.iter().chain(&v).any(|s| s.is_subnormal()), "{m:?} {v:?}");
+        }
+        assert_eq!((m[0], v[0], v[1]), (0.0, 0.0, 0.0));
+        assert!(m[1] > 0.0, "a gradient of 1e-20 still moves m");
+        assert_eq!(p, [0.5, 0.5]);
     }
 }

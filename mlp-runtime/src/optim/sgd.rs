@@ -1,6 +1,6 @@
 //! SGD, with momentum (classical or Nesterov) and weight decay.
 
-use super::Optimizer;
+use super::{flush, Optimizer};
 use crate::simd::multiversion;
 use crate::{Params, Scalar};
 
@@ -104,7 +104,7 @@ fn sgd_kernel<T: Scalar>(p: &mut [T], g: &[T], lr: T, wd: T) {
 }
 
 multiversion! {
-    /// g ← ∇ + λ·p;  v ← μ·v + g;  p ← p − η·v, with `[η, μ, λ]`.
+    /// g ← ∇ + λ·p;  v ← μ·v + g (subnormal v stored as 0);  p ← p − η·v, with `[η, μ, λ]`.
     fn momentum_update[T: Scalar](p: &mut [T], g: &[T], v: &mut [T], k: [T; 3]) => momentum_kernel;
 }
 
@@ -112,13 +112,14 @@ multiversion! {
 fn momentum_kernel<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], [lr, mu, wd]: [T; 3]) {
     for ((p, &g), v) in p.iter_mut().zip(g).zip(v) {
         let g = g + wd * *p;
-        *v = mu * *v + g;
+        *v = flush(mu * *v + g);
         *p -= lr * *v;
     }
 }
 
 multiversion! {
-    /// g ← ∇ + λ·p;  v ← μ·v + g;  p ← p − η·(g + μ·v), with `[η, μ, λ]`.
+    /// g ← ∇ + λ·p;  v ← μ·v + g (subnormal v stored as 0);
+    /// p ← p − η·(g + μ·v), with `[η, μ, λ]`.
     fn nesterov_update[T: Scalar](p: &mut [T], g: &[T], v: &mut [T], k: [T; 3]) => nesterov_kernel;
 }
 
@@ -126,7 +127,30 @@ multiversion! {
 fn nesterov_kernel<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], [lr, mu, wd]: [T; 3]) {
     for ((p, &g), v) in p.iter_mut().zip(g).zip(v) {
         let g = g + wd * *p;
-        *v = mu * *v + g;
+        *v = flush(mu * *v + g);
         *p -= lr * (g + mu * *v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A velocity decaying from a small normal with g = 0 reaches 0 without
+    /// passing through a subnormal, with momentum and with Nesterov.
+    #[test]
+    fn velocity_is_never_subnormal() {
+        for nesterov in [false, true] {
+            let (mut p, mut v) = ([0.5f32], [1e-30f32]);
+            for _ in 0..2_000 {
+                if nesterov {
+                    nesterov_update(&mut p, &[0.0], &mut v, [0.1, 0.9, 0.0]);
+                } else {
+                    momentum_update(&mut p, &[0.0], &mut v, [0.1, 0.9, 0.0]);
+                }
+                assert!(!v[0].is_subnormal(), "{v:?}");
+            }
+            assert_eq!((p, v), ([0.5], [0.0]));
+        }
     }
 }
