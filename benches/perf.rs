@@ -19,6 +19,7 @@ use std::hint::black_box;
 mod gradients;
 mod hand;
 mod harness;
+mod latency;
 mod optim;
 mod studies;
 mod subnormal;
@@ -317,6 +318,10 @@ fn main() {
     }
     if std::env::args().any(|a| a == "optim") {
         optim::table(reps, scale);
+        return;
+    }
+    if std::env::args().any(|a| a == "latency") {
+        latency::table(scale);
         return;
     }
     if std::env::args().any(|a| a == "subnormal") {
