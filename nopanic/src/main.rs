@@ -6,6 +6,12 @@
 //! (see Cargo.toml); `--features demonstrate` adds one wrapper around an
 //! unchecked index, which must fail to link.
 //!
+//! Built for a bare-metal target (`--target thumbv7em-none-eabihf` or
+//! `thumbv6m-none-eabi`, where panics abort and nothing unwinds), the same
+//! calls are checked by a panic handler that calls a symbol defined
+//! nowhere (see `bare` at the end): the firmware links only if no panic
+//! remains anywhere in it.
+//!
 //! With `--features rtsan` on nightly (`-Zsanitizer=realtime`), the same
 //! wrappers are RealtimeSanitizer's `nonblocking` functions instead: the
 //! run aborts at any allocation, free, lock or blocking system call made
@@ -25,14 +31,15 @@
 //! 16-3 layer).
 
 #![cfg_attr(feature = "rtsan", feature(sanitize))]
+#![cfg_attr(target_os = "none", no_std, no_main)]
 
+use core::hint::black_box;
 use mlp::optim::{Adam, Optimizer, Rprop, Sgd};
 use mlp::Params;
-#[cfg(feature = "rtsan")]
+#[cfg(all(feature = "rtsan", not(target_os = "none")))]
 use no_panic as _;
-#[cfg(not(feature = "rtsan"))]
+#[cfg(all(not(feature = "rtsan"), not(target_os = "none")))]
 use no_panic::no_panic;
-use std::hint::black_box;
 
 mlp::network! {
     pub struct Xor<input 2, dense 2 relu, dense 1 sigmoid, loss bce>;
@@ -57,7 +64,7 @@ mlp::network! {
 /// allocation, lock or blocking system call inside aborts the run).
 macro_rules! hot {
     ($($v:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block)*) => {$(
-        #[cfg_attr(not(feature = "rtsan"), no_panic)]
+        #[cfg_attr(all(not(feature = "rtsan"), not(target_os = "none")), no_panic)]
         #[cfg_attr(feature = "rtsan", sanitize(realtime = "nonblocking"))]
         $v fn $name($($arg: $ty),*) $(-> $ret)? $body
     )*};
@@ -118,8 +125,8 @@ macro_rules! checked {
 
             /// Each wrapper once, on inputs the optimiser cannot see.
             pub fn run() {
-                let mut n: Box<$n> = mlp::boxed::zeroed();
-                let mut g: Box<$n> = mlp::boxed::zeroed();
+                let mut n = <$n>::zeroed();
+                let mut g = <$n>::zeroed();
                 let x = black_box([0.5 as $t; $i]);
                 let d = black_box([0.25 as $t; $o]);
                 let xs = black_box([x; B]);
@@ -169,12 +176,16 @@ hot! {
     fn indexes(v: &[f32], i: usize) -> f32 {
         v[i]
     }
+}
+#[cfg(all(feature = "demonstrate", not(target_os = "none")))]
+hot! {
     fn allocates(n: usize) -> usize {
-        std::hint::black_box(vec![0u8; n]).len()
+        black_box(vec![0u8; n]).len()
     }
 }
 
-fn main() {
+/// Calls every wrapper once.
+fn run_all() {
     xor::run();
     reg::run();
     looped::run();
@@ -187,8 +198,14 @@ fn main() {
     #[cfg(feature = "demonstrate")]
     {
         black_box(indexes(&black_box([1.0]), black_box(0)));
+        #[cfg(not(target_os = "none"))]
         black_box(allocates(black_box(8)));
     }
+}
+
+#[cfg(not(target_os = "none"))]
+fn main() {
+    run_all();
     #[cfg(not(feature = "rtsan"))]
     println!("no panic path in {} checked functions", 7 * 12 + 2);
     #[cfg(feature = "rtsan")]
@@ -196,4 +213,31 @@ fn main() {
         "RealtimeSanitizer: no allocation, lock or blocking call in {} functions",
         7 * 12 + 2
     );
+}
+
+/// Bare metal (`--target thumbv7em-none-eabihf`, panic = abort): no
+/// unwinding for `#[no_panic]` to see, so the panic handler itself is the
+/// check. It calls a function that exists nowhere; the firmware links
+/// only if no call to it remains, that is, if the optimiser removed every
+/// panic from every hot path `run_all` reaches. (The program is linked,
+/// never run: `_start` is only the root the linker keeps code from.)
+#[cfg(target_os = "none")]
+mod bare {
+    #[panic_handler]
+    fn panic(_: &core::panic::PanicInfo) -> ! {
+        extern "Rust" {
+            fn a_hot_path_kept_a_panic() -> !;
+        }
+        // SAFETY: never executed. The symbol is defined nowhere, so a
+        // build in which this call survives does not link.
+        unsafe { a_hot_path_kept_a_panic() }
+    }
+
+    #[no_mangle]
+    extern "C" fn _start() -> ! {
+        super::run_all();
+        loop {
+            core::hint::spin_loop();
+        }
+    }
 }
