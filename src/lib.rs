@@ -91,6 +91,7 @@
 extern crate std;
 
 pub use mlp_macros::network;
+pub mod realtime;
 pub use mlp_runtime::{activation, loss, optim, rand, simd, weights};
 #[cfg(feature = "alloc")]
 pub use mlp_runtime::{boxed, data, train};

@@ -42,7 +42,18 @@ pub fn lines(checked: &Checked) -> Vec<String> {
     if net.differentiable() {
         out.extend(gradients(net));
     }
+    out.extend(realtime());
     out
+}
+
+/// The real-time contract every generated type keeps.
+fn realtime() -> [String; 4] {
+    [
+        String::new(),
+        "# Real-time contract".to_owned(),
+        String::new(),
+        "Every call of the methods below does the same work for any input (loops over the declared sizes only, no branch but the activations' selects), allocates nothing, takes no lock, makes no system call and, in a release build with fat LTO, has no panic path (proven in CI for networks of each kind, not for this exact type). Scope, Cortex-M4F stack figures and measured worst-case latency: [`mlp::realtime`].".to_owned(),
+    ]
 }
 
 /// The formulas of `backward_from` and `input_gradient`.

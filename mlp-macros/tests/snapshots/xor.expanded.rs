@@ -26,6 +26,10 @@
 ///- δ² = sigmoid′(h²) ⊙ dy
 ///- δ¹ = relu′(h¹) ⊙ (W²)ᵀ δ²
 ///- dx = (W¹)ᵀ δ¹, returned; `backward_from` also adds δ^l (y^(l−1))ᵀ and δ^l into the gradient of every layer that is not `frozen`.
+///
+///# Real-time contract
+///
+///Every call of the methods below does the same work for any input (loops over the declared sizes only, no branch but the activations' selects), allocates nothing, takes no lock, makes no system call and, in a release build with fat LTO, has no panic path (proven in CI for networks of each kind, not for this exact type). Scope, Cortex-M4F stack figures and measured worst-case latency: [`mlp::realtime`].
 #[derive(Clone, Debug, PartialEq)]
 #[repr(C)]
 pub struct Xor {

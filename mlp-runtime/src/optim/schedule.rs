@@ -1,7 +1,7 @@
 //! Learning-rate schedules.
 
 /// A learning-rate schedule: the rate for each epoch, from a base rate.
-/// Epochs count from 0 (the first); [`crate::train::Fit::schedule`] applies
+/// Epochs count from 0 (the first); `train::Fit::schedule` (feature `alloc`) applies
 /// it before each epoch, and by hand it is
 ///
 /// ```
