@@ -61,7 +61,7 @@ pub unsafe trait Params: Clone + Send + Sync {
     fn zeroed() -> Self;
 
     /// Re-initialises every weight as `new` does (He or Glorot per layer)
-    /// and sets the biases to zero, in place: with [`crate::boxed::new`]
+    /// and sets the biases to zero, in place: with `boxed::new` (feature `alloc`)
     /// this creates large networks directly on the heap.
     fn init<R: rand::Rng + ?Sized>(&mut self, rng: &mut R);
 

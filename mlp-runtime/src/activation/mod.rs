@@ -34,7 +34,7 @@ pub use softmax::Softmax;
 pub(crate) use softmax::{map, max_and_log_sum};
 
 /// What a layer's outputs are, as generic code needs to know: how
-/// [`crate::train::accuracy`] reads them and which targets a loss accepts.
+/// `train::accuracy` reads them and which targets a loss accepts.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum OutputKind {
     /// Real values (linear, tanh, relu, ...).

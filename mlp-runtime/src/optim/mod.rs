@@ -4,7 +4,7 @@
 //!
 //! `step(net, grad)` applies one update from `grad`, the gradient of the
 //! loss to minimise (for a mini-batch, the mean over its samples, as
-//! [`crate::train::batch_gradient`] computes it). Steps touch only the
+//! `train::batch_gradient` computes it). Steps touch only the
 //! parameters [`Params::trainable`] yields: the layers of a declaration
 //! marked `frozen` stay bit for bit as they are, weight decay included.
 //!
