@@ -8,7 +8,7 @@ use crate::Sig1664648;
 use mlp::network;
 use mlp::optim::{Adam, Optimizer};
 use mlp::rand::{rngs::SmallRng, SeedableRng};
-use mlp::Params;
+use mlp::{Differentiable, Params, Trainable};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -18,6 +18,9 @@ network! {
     /// The spirals example's network and its tanh twin.
     pub struct SpiralsRelu<input 2, dense 64 relu, dense 64 relu, dense 1 sigmoid, loss bce>;
     pub struct SpiralsTanh<input 2, dense 64 tanh, dense 64 tanh, dense 1 sigmoid, loss bce>;
+    /// `Sig1664648` with `#[flush_subnormals]`.
+    #[flush_subnormals]
+    pub struct Flushing<input 16, dense 64 sigmoid, dense 64 sigmoid, dense 8 sigmoid, loss sse>;
 }
 
 /// Median ns per call of `f`, over `reps` blocks of `calls` calls.
@@ -46,11 +49,15 @@ pub fn tables(reps: usize, scale: usize) {
     spirals();
 }
 
-/// forward, train_step and backward_from of 16-64-64-8 on normal values,
-/// then with inputs, weights or output gradients near `f32::MIN_POSITIVE`.
-fn near_min_positive(reps: usize, scale: usize) {
+/// ns per call of forward, train_step and backward_from on normal data and
+/// with inputs, weights or output gradients near `f32::MIN_POSITIVE`:
+/// `[normal, inputs, weights]` for forward, `[normal, inputs]` for
+/// train_step, `[normal, dy]` for backward_from.
+fn costs<N>(net: &N, reps: usize, calls: usize) -> [f64; 7]
+where
+    N: Trainable<16, 8> + Differentiable<16, 8> + Params<Scalar = f32> + Clone,
+{
     let mut rng = SmallRng::seed_from_u64(70);
-    let net: Box<Sig1664648> = mlp::boxed::new(&mut rng);
     let tiny = f32::MIN_POSITIVE;
     let xs: Vec<[f32; 16]> = (0..64).map(|_| random(&mut rng, -1.0, 1.0)).collect();
     let tiny_xs: Vec<[f32; 16]> = xs.iter().map(|x| x.map(|v| v * tiny)).collect();
@@ -61,42 +68,63 @@ fn near_min_positive(reps: usize, scale: usize) {
     for w in tiny_net.params_mut() {
         *w *= tiny * 4.0;
     }
-    let calls = 200 * scale;
-    println!("\n### Subnormal data: 16-64-64-8 sigmoid/sse, ns per call, median\n");
-    println!("| call | normal data | near MIN_POSITIVE | slowdown |");
-    println!("|---|--:|--:|--:|");
-    let row = |label: &str, normal: f64, tiny: f64| {
-        println!(
-            "| {label} | {normal:.0} | {tiny:.0} | {:.2} |",
-            tiny / normal
-        );
-    };
-    let mut g = net.clone();
-    let fwd = |n: &Sig1664648, xs: &[[f32; 16]]| {
+    let fwd = |n: &N, xs: &[[f32; 16]]| {
         time(reps, calls, |i| {
             black_box(n.forward(black_box(&xs[i % 64])));
         })
     };
-    row("forward, inputs", fwd(&net, &xs), fwd(&net, &tiny_xs));
-    row("forward, weights", fwd(&net, &xs), fwd(&tiny_net, &xs));
-    let step = |xs: &[[f32; 16]], ds: &[[f32; 8]]| {
+    let step = |xs: &[[f32; 16]]| {
         let mut n = net.clone();
         time(reps, calls, |i| {
             black_box(n.train_step(black_box(&xs[i % 64]), &ds[i % 64], 1e-3));
         })
     };
-    row("train_step, inputs", step(&xs, &ds), step(&tiny_xs, &ds));
-    let mut from = |n: &Sig1664648, dys: &[[f32; 8]]| {
+    let mut g = net.clone();
+    let mut from = |dys: &[[f32; 8]]| {
         time(reps, calls, |i| {
-            black_box(n.backward_from(black_box(&xs[i % 64]), &dys[i % 64], &mut g));
+            black_box(net.backward_from(black_box(&xs[i % 64]), &dys[i % 64], &mut g));
         })
     };
-    let normal = from(&net, &ds);
-    row(
-        "backward_from, output gradients",
-        normal,
-        from(&net, &tiny_ds),
-    );
+    [
+        fwd(net, &xs),
+        fwd(net, &tiny_xs),
+        fwd(&tiny_net, &xs),
+        step(&xs),
+        step(&tiny_xs),
+        from(&ds),
+        from(&tiny_ds),
+    ]
+}
+
+/// 16-64-64-8 with subnormal data, without and with `#[flush_subnormals]`.
+fn near_min_positive(reps: usize, scale: usize) {
+    let mut rng = SmallRng::seed_from_u64(70);
+    let net: Box<Sig1664648> = mlp::boxed::new(&mut rng);
+    let mut flushing: Box<Flushing> = mlp::boxed::zeroed();
+    flushing.params_mut().copy_from_slice(net.params());
+    let calls = 200 * scale;
+    let kept = costs(&*net, reps, calls);
+    let flushed = costs(&*flushing, reps, calls);
+    println!("\n### Subnormal data: 16-64-64-8 sigmoid/sse, ns per call, median\n");
+    println!("| call | normal data | near MIN_POSITIVE | slowdown | `#[flush_subnormals]`: normal | near MIN_POSITIVE | slowdown |");
+    println!("|---|--:|--:|--:|--:|--:|--:|");
+    let rows = [
+        ("forward, inputs × MIN_POSITIVE", 0, 1),
+        ("forward, weights × 4·MIN_POSITIVE", 0, 2),
+        ("train_step, inputs × MIN_POSITIVE", 3, 4),
+        ("backward_from, dy × MIN_POSITIVE", 5, 6),
+    ];
+    for (label, normal, tiny) in rows {
+        println!(
+            "| {label} | {:.0} | {:.0} | {:.2} | {:.0} | {:.0} | {:.2} |",
+            kept[normal],
+            kept[tiny],
+            kept[tiny] / kept[normal],
+            flushed[normal],
+            flushed[tiny],
+            flushed[tiny] / flushed[normal]
+        );
+    }
 }
 
 /// One fixed sample, `backward` + `Adam::step` until long after it has

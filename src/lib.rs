@@ -69,7 +69,9 @@
 //!   [`Trainable`], for generic code.
 //!
 //! Attributes of a declaration: `#[scalar(f64)]`; `#[unroll(always |
-//! never | max_weights = N)]`; `#[weights("file.safetensors")]`, which
+//! never | max_weights = N)]`; `#[flush_subnormals]` (inputs, activations
+//! and supplied output gradients with subnormal values set to 0: see
+//! [`realtime`]); `#[weights("file.safetensors")]`, which
 //! bakes trained weights in as `pub const TRAINED: Self` (see [`weights`]);
 //! and with it `#[quantize(NameI8, input = [LO..HI, ...])]` (repeatable,
 //! optional `activations = i16`), which also generates `NameI8`, an

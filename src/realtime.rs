@@ -85,9 +85,11 @@
 //! # Subnormal numbers
 //!
 //! x86 cores compute subnormal operands (below `f32::MIN_POSITIVE`,
-//! 1.2e-38) in microcode, 12 to 71 times slower per call in BENCHMARKS.md's
+//! 1.2e-38) in microcode, 10 to 72 times slower per call in BENCHMARKS.md's
 //! measurements. The optimisers never store subnormal state (see
 //! [`optim`](crate::optim#subnormals)), which is where long training runs
-//! made them. Inputs, weights or output gradients that small come from the
-//! caller; flush them to 0 at the boundary where data can decay that far
-//! (a decaying audio tail, say).
+//! made them. Inputs, activations or output gradients that small (a
+//! decaying audio tail, a saturated sigmoid) are set to 0 by a network
+//! declared with `#[flush_subnormals]`: opt-in, because it changes results
+//! wherever such values occur. Weights that small stay the caller's to
+//! avoid: products of them are subnormal inside every dot product.

@@ -1,6 +1,6 @@
 //! The declaration's own attributes, split from those that pass through to
-//! the struct: `#[scalar(f32 | f64)]`, `#[unroll(..)]`, `#[weights("..")]`
-//! and `#[quantize(..)]`.
+//! the struct: `#[scalar(f32 | f64)]`, `#[unroll(..)]`, `#[weights("..")]`,
+//! `#[quantize(..)]` and `#[flush_subnormals]`.
 
 use crate::ctxt::Ctxt;
 use crate::model::{Code, Quantize, Scalar, Spanned, UNROLL_MAX_WEIGHTS};
@@ -17,6 +17,8 @@ pub struct Attrs {
     pub weights: Option<LitStr>,
     /// Each `#[quantize(..)]`, in order.
     pub quantize: Vec<Quantize>,
+    /// `#[flush_subnormals]` was given.
+    pub flush_subnormals: bool,
     pub rest: Vec<Attribute>,
 }
 
@@ -26,6 +28,7 @@ pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Attrs {
         unroll_max: UNROLL_MAX_WEIGHTS,
         weights: None,
         quantize: Vec::new(),
+        flush_subnormals: false,
         rest: Vec::new(),
     };
     let mut seen_scalar = false;
@@ -43,6 +46,16 @@ pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Attrs {
                 cx.error_spanned_by(attr, "`#[weights(..)]` is given more than once\nhelp: a network is baked from one file");
             }
             out.weights = weights(cx, attr).or(out.weights);
+        } else if attr.path().is_ident("flush_subnormals") {
+            if attr.meta.require_path_only().is_err() {
+                cx.error_spanned_by(
+                    attr,
+                    "`#[flush_subnormals]` takes no arguments\nhelp: write `#[flush_subnormals]` on its own",
+                );
+            } else if out.flush_subnormals {
+                cx.error_spanned_by(attr, "`#[flush_subnormals]` is given more than once");
+            }
+            out.flush_subnormals = true;
         } else if attr.path().is_ident("quantize") {
             match attr.parse_args_with(|input: ParseStream| quantize(input, attr)) {
                 Ok(q) => out.quantize.push(q),

@@ -38,6 +38,7 @@ pub fn network(cx: &Ctxt, item: &Item) -> Option<Network> {
         unroll_max: attrs.unroll_max,
         weights: attrs.weights,
         quantize: attrs.quantize,
+        flush_subnormals: attrs.flush_subnormals,
         inputs,
         layers: specs.layers,
         loss: specs.loss.flatten().map(|(loss, _)| loss),

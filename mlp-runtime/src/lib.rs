@@ -88,6 +88,7 @@ pub mod __private {
         pub use crate::weights::safetensors_format::decode;
     }
     pub use crate::if_alloc;
+    pub use crate::scalar::flush;
     /// The integer networks' kernels (`#[quantize]`).
     pub mod int {
         pub use crate::int::*;

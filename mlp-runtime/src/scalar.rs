@@ -295,3 +295,43 @@ mod tests {
         assert_eq!(<f32 as Scalar>::NAME, "f32");
     }
 }
+
+/// Values with every subnormal element replaced by 0 (NaN and infinities
+/// unchanged): what `#[flush_subnormals]` networks apply to their inputs,
+/// each layer's activations and supplied output gradients. A scalar, or
+/// nested arrays of them (a batch).
+pub trait Flush: Copy {
+    /// `self`, subnormals set to 0.
+    #[must_use]
+    fn flushed(self) -> Self;
+}
+
+impl<T: Scalar> Flush for T {
+    #[inline(always)]
+    fn flushed(self) -> Self {
+        // A select that vectorises: |x| < MIN_POSITIVE is false for NaN.
+        if self.abs() < T::MIN_POSITIVE {
+            T::ZERO
+        } else {
+            self
+        }
+    }
+}
+
+impl<F: Flush, const N: usize> Flush for [F; N] {
+    #[inline(always)]
+    fn flushed(mut self) -> Self {
+        // In place (a loop that vectorises; `map` copied through the stack).
+        for v in &mut self {
+            *v = v.flushed();
+        }
+        self
+    }
+}
+
+/// `x` with subnormals set to 0 (the generated code's call).
+#[inline(always)]
+#[must_use]
+pub fn flush<F: Flush>(x: &F) -> F {
+    x.flushed()
+}

@@ -20,7 +20,8 @@
 //! Covered: `forward`, `forward_batch`, `loss`, `backward`,
 //! `backward_batch`, `train_step`, `backward_from`, `input_gradient`,
 //! `backward_from_batch` of f32 and f64, unrolled and looped networks, a
-//! frozen layer and softmax outputs; the integer networks' `forward`;
+//! frozen layer, softmax outputs and `#[flush_subnormals]`; the integer
+//! networks' `forward`;
 //! every optimiser's `step`.
 //!
 //! Found here and removed: the optimisers' steps indexed parameters by
@@ -48,6 +49,7 @@ mlp::network! {
     pub struct Looped<input 40, dense 16 relu, dense 4 sigmoid, loss bce>;
     #[scalar(f64)]
     pub struct LoopedF64<input 40, dense 16 relu, dense 4 sigmoid, loss bce>;
+    #[flush_subnormals]
     pub struct Classes<input 64, dense 32 tanh, dense 10 softmax, loss ce>;
     pub struct Frozen<input 64, dense 32 gelu frozen, dense 16 leaky_relu(0.1), dense 10 softmax, loss ce>;
     #[scalar(f64)]

@@ -21,6 +21,7 @@ mod quant_fixtures;
 mod quantize;
 mod schedule;
 mod smoke;
+mod subnormal;
 mod test_gen;
 mod training;
 mod unroll;

@@ -36,6 +36,10 @@ pub fn lines(checked: &Checked) -> Vec<String> {
         net.params(),
         net.scalar.name()
     ));
+    if net.flush_subnormals {
+        out.push(String::new());
+        out.push("`#[flush_subnormals]`: subnormal inputs, activations and output gradients (given to `backward_from`) are set to 0.".to_owned());
+    }
     if let (Some(rule), Some(loss)) = (checked.rule, net.loss) {
         out.extend(training(net, rule, loss.value.name()));
     }

@@ -105,8 +105,12 @@ pub fn run(net: &Network, ty: &TokenStream, reads: Reads, output_y: bool) -> Tok
     bound.push(h.clone());
     let rest = (bound.len() < 2 * l - 1).then(|| quote!(..));
     let f = activation_value(out);
-    let act = output_y.then(|| quote!(let #y: [#ty; #n] = mlp::Activation::layer(#f, &#h);));
+    let value = flushed(net, quote!(mlp::Activation::layer(#f, &#h)));
+    let act = output_y.then(|| quote!(let #y: [#ty; #n] = #value;));
+    // Flushed here, not in `trace`: the gradient of layer 1 reads `x` too.
+    let input = flush_argument(net, &quote!(x));
     quote! {
+        #input
         let Trace { #(#bound,)* #rest } = trace(self, x);
         #act
     }
@@ -122,7 +126,11 @@ pub fn run_batch(net: &Network, reads: Reads, output_h: bool) -> TokenStream {
     }
     bound.push(name("y", l));
     let rest = (bound.len() < 2 * l).then(|| quote!(..));
-    quote!(let BatchTrace { #(#bound,)* #rest } = batch_trace(self, xs);)
+    let input = flush_argument(net, &quote!(xs));
+    quote! {
+        #input
+        let BatchTrace { #(#bound,)* #rest } = batch_trace(self, xs);
+    }
 }
 
 /// `let h{l} = ..; let y{l} = ..;` for every layer, the last stopping at
@@ -139,7 +147,8 @@ fn layers(net: &Network, ty: &TokenStream) -> TokenStream {
             // vectorises (and picks the short-latency form for layers too
             // narrow to fill a vector).
             let f = activation_value(layer);
-            quote!(let #y: [#ty; #n] = mlp::Activation::layer(#f, &#h);)
+            let value = flushed(net, quote!(mlp::Activation::layer(#f, &#h)));
+            quote!(let #y: [#ty; #n] = #value;)
         });
         quote! {
             let #h: [#ty; #n] = #pre;
@@ -147,6 +156,22 @@ fn layers(net: &Network, ty: &TokenStream) -> TokenStream {
         }
     });
     quote!(#(#stmts)*)
+}
+
+/// `value`, with subnormals set to 0 under `#[flush_subnormals]`.
+fn flushed(net: &Network, value: TokenStream) -> TokenStream {
+    if net.flush_subnormals {
+        quote!(mlp::flush(&#value))
+    } else {
+        value
+    }
+}
+
+/// `let arg = &mlp::flush(arg);` under `#[flush_subnormals]` (the inputs,
+/// and the supplied output gradients of the gradient methods).
+pub fn flush_argument(net: &Network, arg: &TokenStream) -> Option<TokenStream> {
+    net.flush_subnormals
+        .then(|| quote!(let #arg = &mlp::flush(#arg);))
 }
 
 /// h^l_i = Σ_j w^l_ij y^(l-1)_j + b^l_i.
@@ -180,9 +205,10 @@ fn batch_layers(net: &Network) -> TokenStream {
         } else {
             quote!(mlp::batch::dense(&net.#w, &net.#b, &#prev))
         };
+        let value = flushed(net, quote!(mlp::Activation::batch(#f, &#h)));
         quote! {
             let #h = #dense;
-            let #y = mlp::Activation::batch(#f, &#h);
+            let #y = #value;
         }
     });
     quote!(#(#stmts)*)

@@ -21,6 +21,7 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
     let accumulate = backward::apply(net, &Apply::Accumulate);
     let dx = input_delta(net, ty);
     let batch = batch_body(net);
+    let dy = forward::flush_argument(net, &quote!(dy));
     quote! {
         /// Backpropagates the output gradient `dy` (∂J/∂y for any objective
         /// J of the outputs) for input `x`: adds (`grad += ∂⟨dy, y(x)⟩/∂θ`)
@@ -30,6 +31,7 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
         /// adds what `backward` adds.
         #[inline]
         pub fn backward_from(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs], grad: &mut Self) -> [#ty; #inputs] {
+            #dy
             #layers
             #deltas
             #accumulate
@@ -42,6 +44,7 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
         #[inline]
         #[must_use]
         pub fn input_gradient(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs]) -> [#ty; #inputs] {
+            #dy
             #layers
             #deltas
             #dx
@@ -159,7 +162,9 @@ fn batch_body(net: &Network) -> TokenStream {
     };
     let hidden = backward::batch_hidden_deltas(net, 1);
     let grads = backward::batch_gradients(net, &quote!(1.0));
+    let dys = forward::flush_argument(net, &quote!(dys));
     quote! {
+        #dys
         #forward
         let __dy = mlp::batch::transpose(dys);
         let #delta = #output;

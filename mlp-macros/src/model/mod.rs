@@ -335,6 +335,9 @@ pub struct Network {
     pub weights: Option<syn::LitStr>,
     /// `#[quantize(..)]`: integer versions to generate from the baked weights.
     pub quantize: Vec<Quantize>,
+    /// `#[flush_subnormals]`: inputs, activations and supplied output
+    /// gradients with subnormal values set to 0.
+    pub flush_subnormals: bool,
     pub inputs: Spanned<usize>,
     pub layers: Vec<Layer>,
     pub loss: Option<Spanned<Loss>>,

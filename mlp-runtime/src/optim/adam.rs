@@ -1,6 +1,7 @@
 //! Adam and AdamW.
 
-use super::{flush, Optimizer};
+use super::Optimizer;
+use crate::scalar::Flush;
 use crate::simd::multiversion;
 use crate::{Params, Scalar};
 
@@ -136,9 +137,9 @@ fn adam_kernel<T: Scalar>(p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], k: Ada
     let one = T::ONE;
     for ((p, &g), (m, v)) in p.iter_mut().zip(g).zip(m.iter_mut().zip(v)) {
         *p -= k.decay * *p;
-        *m = flush(k.b1 * *m + (one - k.b1) * g);
+        *m = (k.b1 * *m + (one - k.b1) * g).flushed();
         let g = if g.abs() < k.g_floor { T::ZERO } else { g };
-        *v = flush(k.b2 * *v + (one - k.b2) * g * g);
+        *v = (k.b2 * *v + (one - k.b2) * g * g).flushed();
         *p -= k.step * *m / ((*v * k.inv_c2).sqrt() + k.eps);
     }
 }

@@ -52,17 +52,6 @@ pub trait Optimizer<N: Params> {
     }
 }
 
-/// `s`, or 0 where `s` is subnormal (NaN and infinities unchanged): a
-/// select that vectorises, applied to the optimisers' state.
-#[inline(always)]
-fn flush<T: Scalar>(s: T) -> T {
-    if s.abs() < T::MIN_POSITIVE {
-        T::ZERO
-    } else {
-        s
-    }
-}
-
 /// Scales `grad` so that its global L2 norm (over every parameter) is at
 /// most `max_norm`, as PyTorch's `clip_grad_norm_`; returns the norm before
 /// clipping. A gradient within the bound is left bit-identical.

@@ -1,6 +1,7 @@
 //! SGD, with momentum (classical or Nesterov) and weight decay.
 
-use super::{flush, Optimizer};
+use super::Optimizer;
+use crate::scalar::Flush;
 use crate::simd::multiversion;
 use crate::{Params, Scalar};
 
@@ -112,7 +113,7 @@ multiversion! {
 fn momentum_kernel<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], [lr, mu, wd]: [T; 3]) {
     for ((p, &g), v) in p.iter_mut().zip(g).zip(v) {
         let g = g + wd * *p;
-        *v = flush(mu * *v + g);
+        *v = (mu * *v + g).flushed();
         *p -= lr * *v;
     }
 }
@@ -127,7 +128,7 @@ multiversion! {
 fn nesterov_kernel<T: Scalar>(p: &mut [T], g: &[T], v: &mut [T], [lr, mu, wd]: [T; 3]) {
     for ((p, &g), v) in p.iter_mut().zip(g).zip(v) {
         let g = g + wd * *p;
-        *v = flush(mu * *v + g);
+        *v = (mu * *v + g).flushed();
         *p -= lr * (g + mu * *v);
     }
 }
