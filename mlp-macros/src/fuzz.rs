@@ -27,9 +27,32 @@ impl Rng {
 /// Words besides the activations' names (every name in `ACTIVATIONS`,
 /// aliases included, is added by [`words`]).
 const WORDS: &[&str] = &[
-    "input", "dense", "loss", "struct", "pub", "crate", "mse", "sse", "bce", "ce", "huber",
-    "scalar", "f32", "f64", "f16", "rleu", "Xor", "foo", "self", "type", "r#loss", "frozen",
+    "input",
+    "dense",
+    "loss",
+    "struct",
+    "pub",
+    "crate",
+    "mse",
+    "sse",
+    "bce",
+    "ce",
+    "huber",
+    "scalar",
+    "f32",
+    "f64",
+    "f16",
+    "rleu",
+    "Xor",
+    "foo",
+    "self",
+    "type",
+    "r#loss",
+    "frozen",
     "weights",
+    "flush_subnormals",
+    "unroll",
+    "quantize",
 ];
 const LITERALS: &[&str] = &[
     "0",
@@ -75,6 +98,9 @@ fn valid(rng: &mut Rng) -> String {
     let mut s = String::new();
     if rng.below(2) == 0 {
         s.push_str("#[scalar(f64)] ");
+    }
+    if rng.below(3) == 0 {
+        s.push_str("#[flush_subnormals] ");
     }
     if rng.below(2) == 0 {
         s.push_str("/// doc\n pub ");
