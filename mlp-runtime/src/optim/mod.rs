@@ -13,7 +13,7 @@
 //! An optimiser's state decays geometrically wherever the gradient is 0 (a
 //! converged loop, a dead relu unit), and within a few thousand steps it is
 //! subnormal, which x86 cores compute in microcode: a converged 4-64-64-2
-//! policy's Adam step took 72 µs instead of 2.3 (BENCHMARKS.md, "Subnormal
+//! policy's Adam step took 71 µs instead of 2.2 (BENCHMARKS.md, "Subnormal
 //! numbers"). So a momentum velocity or an Adam moment that would be
 //! subnormal (|s| < `MIN_POSITIVE`, 1.2e-38 in f32) is stored as 0, and a
 //! gradient too small for (1 − β2)·g² to be normal adds nothing to Adam's
