@@ -280,22 +280,6 @@ fn ln_1p_narrow_f32(x: f32) -> f32 {
     return crate::fastmath::ln_1p(x);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Scalar;
-
-    #[test]
-    fn maths_matches_known_values() {
-        assert_eq!(Scalar::exp(0.0f64), 1.0);
-        assert!((Scalar::ln(core::f64::consts::E) - 1.0f64).abs() < 1e-15);
-        assert!((Scalar::tanh(0.5f64) - 0.462_117_157_260_009_8).abs() < 1e-15);
-        // ln(1 + x) = x - x²/2 + ...: a naive ln(1 + x) would lose every digit here.
-        assert!((Scalar::ln_1p(1e-10f64) - (1e-10 - 5e-21)).abs() < 1e-30);
-        assert_eq!(<f32 as Scalar>::from_f64(0.5), 0.5f32);
-        assert_eq!(<f32 as Scalar>::NAME, "f32");
-    }
-}
-
 /// Values with every subnormal element replaced by 0 (NaN and infinities
 /// unchanged): what `#[flush_subnormals]` networks apply to their inputs,
 /// each layer's activations and supplied output gradients. A scalar, or
@@ -334,4 +318,20 @@ impl<F: Flush, const N: usize> Flush for [F; N] {
 #[must_use]
 pub fn flush<F: Flush>(x: &F) -> F {
     x.flushed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scalar;
+
+    #[test]
+    fn maths_matches_known_values() {
+        assert_eq!(Scalar::exp(0.0f64), 1.0);
+        assert!((Scalar::ln(core::f64::consts::E) - 1.0f64).abs() < 1e-15);
+        assert!((Scalar::tanh(0.5f64) - 0.462_117_157_260_009_8).abs() < 1e-15);
+        // ln(1 + x) = x - x²/2 + ...: a naive ln(1 + x) would lose every digit here.
+        assert!((Scalar::ln_1p(1e-10f64) - (1e-10 - 5e-21)).abs() < 1e-30);
+        assert_eq!(<f32 as Scalar>::from_f64(0.5), 0.5f32);
+        assert_eq!(<f32 as Scalar>::NAME, "f32");
+    }
 }
