@@ -5,14 +5,13 @@
 //! `cargo bench --bench perf -- gradients` runs these alone.
 
 use crate::{
-    harness::{compare, one_hot, random},
+    harness::{compare, median_ns, one_hot, random},
     Workload, SAMPLES, WORKLOADS,
 };
 use mlp::optim::{Adam, Optimizer};
 use mlp::rand::{rngs::SmallRng, SeedableRng};
 use mlp::{Differentiable, Params, Trainable};
 use std::hint::black_box;
-use std::time::Instant;
 
 mlp::network! {
     /// The policy of the RL comparison (4 inputs, two tanh layers of 64).
@@ -80,19 +79,7 @@ fn policy_update(reps: usize, scale: usize) {
     let mut adam = Adam::new(1e-3);
     let xs: [[f32; 4]; 32] = core::array::from_fn(|_| random(&mut rng, -1.0, 1.0));
     let dys: [[f32; 2]; 32] = core::array::from_fn(|_| random(&mut rng, -1.0, 1.0));
-    let time = |calls: usize, mut f: Box<dyn FnMut(usize) + '_>| {
-        let mut t: Vec<f64> = (0..reps)
-            .map(|_| {
-                let start = Instant::now();
-                for i in 0..calls {
-                    f(i);
-                }
-                start.elapsed().as_nanos() as f64 / calls as f64 / 1000.0
-            })
-            .collect();
-        t.sort_by(f64::total_cmp);
-        t[t.len() / 2]
-    };
+    let time = |calls: usize, f: Box<dyn FnMut(usize) + '_>| median_ns(reps, calls, f) / 1000.0;
     let b1 = time(
         200 * scale,
         Box::new(|i| {

@@ -104,6 +104,21 @@ pub(crate) fn selected(label: &str) -> bool {
         .all(|want| label.contains(&want))
 }
 
+/// Median ns per call of `f(i)` (i = 0..calls), over `reps` blocks of
+/// `calls` calls each.
+pub(crate) fn median_ns(reps: usize, calls: usize, mut f: impl FnMut(usize)) -> f64 {
+    let mut t: Vec<f64> = (0..reps)
+        .map(|_| {
+            let start = Instant::now();
+            for i in 0..calls {
+                f(i);
+            }
+            start.elapsed().as_nanos() as f64 / calls as f64
+        })
+        .collect();
+    median(&mut t)
+}
+
 pub(crate) fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]

@@ -2,7 +2,7 @@
 //! layout, `backward_batch`, threaded `Fit`, weight I/O and fine-tuning.
 
 use crate::hand;
-use crate::harness::{compare, fastest, median, one_hot, race_all, random, Body};
+use crate::harness::{compare, fastest, median, median_ns, one_hot, race_all, random, Body};
 use crate::{Mnist, MnistTune, Sig1664648, SAMPLES};
 use mlp::rand::{rngs::SmallRng, SeedableRng};
 use std::hint::black_box;
@@ -200,18 +200,7 @@ pub(crate) fn weights_io(reps: usize) {
     let mut rng = SmallRng::seed_from_u64(45);
     let net: Box<Mnist> = mlp::boxed::new(&mut rng);
     let file = mlp::weights::to_vec(&*net);
-    let time = |f: &mut dyn FnMut()| {
-        let mut t: Vec<f64> = (0..reps)
-            .map(|_| {
-                let start = Instant::now();
-                for _ in 0..20 {
-                    f();
-                }
-                start.elapsed().as_secs_f64() * 1e6 / 20.0
-            })
-            .collect();
-        median(&mut t)
-    };
+    let time = |f: &mut dyn FnMut()| median_ns(reps, 20, |_| f()) / 1000.0;
     let save = time(&mut || {
         black_box(mlp::weights::to_vec(black_box(&*net)));
     });

@@ -3,7 +3,7 @@
 //! the online-training loop whose gradients and Adam moments decay into the
 //! subnormal range once it has converged.
 
-use crate::harness::{median, random};
+use crate::harness::{median_ns, random};
 use crate::Sig1664648;
 use mlp::network;
 use mlp::optim::{Adam, Optimizer};
@@ -23,20 +23,6 @@ network! {
     /// `Sig1664648` with `#[flush_subnormals]`.
     #[flush_subnormals]
     pub struct Flushing<input 16, dense 64 sigmoid, dense 64 sigmoid, dense 8 sigmoid, loss sse>;
-}
-
-/// Median ns per call of `f`, over `reps` blocks of `calls` calls.
-fn time(reps: usize, calls: usize, mut f: impl FnMut(usize)) -> f64 {
-    let mut t: Vec<f64> = (0..reps)
-        .map(|_| {
-            let start = Instant::now();
-            for i in 0..calls {
-                f(i);
-            }
-            start.elapsed().as_nanos() as f64 / calls as f64
-        })
-        .collect();
-    median(&mut t)
 }
 
 /// How many of `values` are subnormal.
@@ -71,19 +57,19 @@ where
         *w *= tiny * 4.0;
     }
     let fwd = |n: &N, xs: &[[f32; 16]]| {
-        time(reps, calls, |i| {
+        median_ns(reps, calls, |i| {
             black_box(n.forward(black_box(&xs[i % 64])));
         })
     };
     let step = |xs: &[[f32; 16]]| {
         let mut n = net.clone();
-        time(reps, calls, |i| {
+        median_ns(reps, calls, |i| {
             black_box(n.train_step(black_box(&xs[i % 64]), &ds[i % 64], 1e-3));
         })
     };
     let mut g = net.clone();
     let mut from = |dys: &[[f32; 8]]| {
-        time(reps, calls, |i| {
+        median_ns(reps, calls, |i| {
             black_box(net.backward_from(black_box(&xs[i % 64]), &dys[i % 64], &mut g));
         })
     };
@@ -149,12 +135,12 @@ fn converged(reps: usize) {
             adam.step(&mut net, &grad);
             done += 1;
         }
-        let update = time(reps, 500, |_| {
+        let update = median_ns(reps, 500, |_| {
             grad.set_zero();
             black_box(net.backward(black_box(&x), &d, &mut grad));
             adam.step(&mut net, &grad);
         });
-        let step = time(reps, 500, |_| adam.step(&mut net, black_box(&grad)));
+        let step = median_ns(reps, 500, |_| adam.step(&mut net, black_box(&grad)));
         done += reps * 1_000;
         println!(
             "| {done} | {:.2e} | {} | {} | {update:.0} | {step:.0} |",
