@@ -73,7 +73,7 @@ pub mod __private {
     }
     /// Wide layers' kernels.
     pub mod linalg {
-        pub use crate::linalg::{add_outer, back, dense, sgd_outer};
+        pub use crate::linalg::{add_outer, add_outer_back, back, dense, sgd_outer};
     }
     pub use crate::loss::{
         bce_logits, ce_sigmoid_logits, ce_softmax_logits, huber, huber_grad, mse, sse,

@@ -27,12 +27,15 @@ use core::marker::PhantomData;
 ///
 /// # Safety
 ///
-/// Implementors guarantee that `Self` is `#[repr(C)]` and consists only of
-/// (nested) arrays of `Self::Scalar`, `PARAMS` scalars in all, with no other
-/// fields. Then `Self` has no padding, the alignment of `Self::Scalar`, and
-/// every one of its bytes belongs to exactly one scalar, which is what the
-/// provided methods rely on (the sizes are also asserted at compile time,
-/// by a constant no implementation can override).
+/// Implementors guarantee that `Self` is `#[repr(C)]` (optionally with a
+/// larger `align`) and consists only of (nested) arrays of `Self::Scalar`,
+/// `PARAMS` scalars in all, with no other fields. Then the first
+/// `PARAMS` scalars' bytes of `Self` hold exactly those scalars in field
+/// order, with no padding between them, and at most trailing padding
+/// (fewer bytes than the alignment) follows; the provided methods rely on
+/// that, and read only those first bytes (the sizes are also asserted at
+/// compile time, by a constant no implementation can override). The
+/// macro aligns a network with a wide layer to 64 bytes.
 ///
 /// The `network!` macro upholds this by construction; implementing it by
 /// hand is not intended. The trait is not sealed: generated impls live in
@@ -70,10 +73,11 @@ pub unsafe trait Params: Clone + Send + Sync {
     #[must_use]
     fn params(&self) -> &[Self::Scalar] {
         let () = Flat::<Self>::CHECKED;
-        // SAFETY: by the trait's contract `Self` is `PARAMS` contiguous
-        // scalars with no padding (sizes checked above at compile time), so
-        // the pointer is valid and aligned for `PARAMS` reads of
-        // `Self::Scalar`, and the slice borrows `self` for its lifetime.
+        // SAFETY: by the trait's contract `Self` starts with `PARAMS`
+        // contiguous scalars and has no padding before or between them
+        // (sizes checked above at compile time), so the pointer is valid
+        // and aligned for `PARAMS` reads of `Self::Scalar`, and the slice
+        // borrows `self` for its lifetime.
         unsafe {
             core::slice::from_raw_parts((self as *const Self).cast::<Self::Scalar>(), Self::PARAMS)
         }
@@ -148,10 +152,13 @@ struct Flat<N>(PhantomData<N>);
 
 impl<N: Params> Flat<N> {
     /// Evaluated (at compile time) wherever the flat view is used: `N` is
-    /// exactly `PARAMS` scalars, with their alignment (no padding).
+    /// `PARAMS` scalars, aligned at least as a scalar, then only the
+    /// trailing padding its alignment asks for.
     const CHECKED: () = {
-        assert!(core::mem::size_of::<N>() == N::PARAMS * core::mem::size_of::<N::Scalar>());
-        assert!(core::mem::align_of::<N>() == core::mem::align_of::<N::Scalar>());
+        let (size, align) = (core::mem::size_of::<N>(), core::mem::align_of::<N>());
+        let scalars = N::PARAMS * core::mem::size_of::<N::Scalar>();
+        assert!(align % core::mem::align_of::<N::Scalar>() == 0);
+        assert!(size >= scalars && size - scalars < align);
     };
 }
 

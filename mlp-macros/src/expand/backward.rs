@@ -143,7 +143,15 @@ pub enum Apply {
 /// One statement (or loop) per parameter of every layer that trains
 /// (`frozen` layers get no gradient and no update).
 pub fn apply(net: &Network, mode: &Apply) -> TokenStream {
-    let trainable = net.layers.iter().filter(|l| l.frozen.is_none());
+    apply_from(net, mode, 1)
+}
+
+/// [`apply`] for layers `lowest` and up only.
+pub fn apply_from(net: &Network, mode: &Apply, lowest: usize) -> TokenStream {
+    let trainable = net
+        .layers
+        .iter()
+        .filter(|l| l.frozen.is_none() && l.index >= lowest);
     let stmts = trainable.map(|layer| {
         let l = layer.index;
         let unroll = net.unrolled(l);

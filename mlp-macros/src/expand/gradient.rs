@@ -18,8 +18,9 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
     let outputs = lit(net.output().width.value);
     let layers = forward::run(net, ty, forward::Reads::DeltasFrom(1), true);
     let deltas = all_deltas(net, ty);
-    let accumulate = backward::apply(net, &Apply::Accumulate);
-    let dx = input_delta(net, ty);
+    let (lowest, dx) = input_delta(net, ty, Method::BackwardFrom);
+    let accumulate = backward::apply_from(net, &Apply::Accumulate, lowest);
+    let (_, dx_alone) = input_delta(net, ty, Method::InputGradient);
     let batch = batch_body(net);
     let dy = forward::flush_argument(net, &quote!(dy));
     quote! {
@@ -47,7 +48,7 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
             #dy
             #layers
             #deltas
-            #dx
+            #dx_alone
         }
 
         /// `backward_from` for a fixed batch: adds the **sum** of the
@@ -174,19 +175,56 @@ fn batch_body(net: &Network) -> TokenStream {
     }
 }
 
-/// dx = (W¹)ᵀ δ¹, returned.
-fn input_delta(net: &Network, ty: &TokenStream) -> TokenStream {
-    let (m, n) = (net.inputs.value, net.layers[0].width.value);
-    let (w, delta) = (name("w", 1), name("delta", 1));
-    if !net.unrolled(1) {
-        return quote!(mlp::linalg::back(&self.#w, &#delta));
+/// Which method dx is returned from.
+#[derive(Clone, Copy, PartialEq)]
+enum Method {
+    BackwardFrom,
+    InputGradient,
+}
+
+/// dx = (W¹)ᵀ δ¹, returned, in the form measured fastest for the method
+/// (`cargo bench --bench perf -- gradients`, BENCHMARKS.md), and the lowest
+/// layer whose gradient `backward_from` still has to add (2 where the
+/// first layer's comes with dx here, 1 otherwise). Every form sums in k
+/// order, so all give the same values.
+/// - A wide first layer that trains, in `backward_from`: its gradient and
+///   dx in one pass over the rows (`linalg::add_outer_back`; 784-128-10
+///   sigmoid/sse 1.26x -> 1.10x of `backward`).
+/// - A narrow first layer in `backward_from`: straight-line sums.
+/// - `input_gradient` from four units up, and every other wide layer: the
+///   runtime's `linalg::back`. Spelled out as sums, a δ¹ that only dx
+///   reads stayed scalar (LLVM's SLP vectoriser starts from stores, and in
+///   `input_gradient` δ¹ reaches none; in `backward_from` it reaches the
+///   gradient's): 4-16-3 `input_gradient` took 116.5 ns that way against
+///   101.3 through `back`, which reads δ¹ from memory. Below four units
+///   there is nothing to vectorise and the call costs more (2-2-1: 1.07x of
+///   `backward` through `back`).
+fn input_delta(net: &Network, ty: &TokenStream, method: Method) -> (usize, TokenStream) {
+    let first = &net.layers[0];
+    let (m, n) = (net.inputs.value, first.width.value);
+    if !net.unrolled(1) && method == Method::BackwardFrom && first.frozen.is_none() {
+        let dx = quote!(mlp::linalg::add_outer_back(
+            &mut grad.w1,
+            &mut grad.b1,
+            &self.w1,
+            &delta1,
+            x
+        ));
+        return (2, dx);
+    }
+    let narrow = net.unrolled(1) && (method == Method::BackwardFrom || n < 4);
+    if !narrow {
+        return (1, quote!(mlp::linalg::back(&self.w1, &delta1)));
     }
     let v = array(m, true, |j| {
-        sum(n, true, |i| quote!(self.#w[#i][#j] * #delta[#i]))
+        sum(n, true, |i| quote!(self.w1[#i][#j] * delta1[#i]))
     });
     let m = lit(m);
-    quote! {
-        let __dx: [#ty; #m] = #v;
-        __dx
-    }
+    (
+        1,
+        quote! {
+            let __dx: [#ty; #m] = #v;
+            __dx
+        },
+    )
 }

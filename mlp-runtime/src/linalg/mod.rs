@@ -163,6 +163,58 @@ fn add_outer_kernel<T: Scalar, const I: usize, const O: usize>(
 }
 
 multiversion! {
+    /// `add_outer` and `back` in one pass over the rows (`backward_from`'s
+    /// first layer): `g += δ xᵀ`, `gb += δ`, and returns `Wᵀ δ`, each
+    /// element as those two compute it (the same bits), reading each row
+    /// of `W` and of `g` in the same four-row pass.
+    pub fn add_outer_back[T: Scalar, const I: usize, const O: usize](
+        g: &mut [[T; I]; O],
+        gb: &mut [T; O],
+        w: &[[T; I]; O],
+        delta: &[T; O],
+        x: &[T; I],
+    ) -> [T; I] => add_outer_back_kernel, up to avx2;
+}
+
+#[inline(always)]
+fn add_outer_back_kernel<T: Scalar, const I: usize, const O: usize>(
+    g: &mut [[T; I]; O],
+    gb: &mut [T; O],
+    w: &[[T; I]; O],
+    delta: &[T; O],
+    x: &[T; I],
+) -> [T; I] {
+    let mut s = [T::ZERO; I];
+    let (blocks, rest) = w.as_chunks::<4>();
+    let (g_blocks, g_rest) = g.as_chunks_mut::<4>();
+    let (d_blocks, d_rest) = delta.as_chunks::<4>();
+    for ((rows, gs), d) in blocks.iter().zip(g_blocks).zip(d_blocks) {
+        for i in 0..I {
+            let xi = x[i];
+            gs[0][i] += d[0] * xi;
+            gs[1][i] += d[1] * xi;
+            gs[2][i] += d[2] * xi;
+            gs[3][i] += d[3] * xi;
+            s[i] = s[i]
+                + rows[0][i] * d[0]
+                + rows[1][i] * d[1]
+                + rows[2][i] * d[2]
+                + rows[3][i] * d[3];
+        }
+    }
+    for ((row, gr), &d) in rest.iter().zip(g_rest).zip(d_rest) {
+        for i in 0..I {
+            gr[i] += d * x[i];
+            s[i] += row[i] * d;
+        }
+    }
+    for (b, &d) in gb.iter_mut().zip(delta) {
+        *b += d;
+    }
+    s
+}
+
+multiversion! {
     /// `w −= (lr·δ) xᵀ` and `b −= lr·δ`: `train_step`'s SGD update of a
     /// wide layer, each element `w_ij − (lr·δ_i)·x_j`, as the unrolled
     /// code writes it.
@@ -194,7 +246,7 @@ fn sgd_outer_kernel<T: Scalar, const I: usize, const O: usize>(
 
 #[cfg(test)]
 mod tests {
-    use super::{back, dense, dense_by_dot, dot};
+    use super::{add_outer, add_outer_back, back, dense, dense_by_dot, dot};
     use crate::Scalar;
 
     #[test]
@@ -259,6 +311,61 @@ mod tests {
                 (dot(&w[i], &x) + b[i]).to_f64().to_bits()
             );
         }
+    }
+
+    /// `add_outer_back` is `add_outer` and `back`, bit for bit: shapes with
+    /// full four-row blocks, remainder rows and odd widths.
+    fn fused_is_separate<T: Scalar, const I: usize, const O: usize>() {
+        let mut state = 0x2545_f491_u32;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            T::from_f64(f64::from(state) / f64::from(u32::MAX) - 0.5)
+        };
+        let w: [[T; I]; O] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
+        let g0: [[T; I]; O] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
+        let gb0: [T; O] = core::array::from_fn(|_| next());
+        let d: [T; O] = core::array::from_fn(|_| next());
+        let x: [T; I] = core::array::from_fn(|_| next());
+        let (mut g1, mut gb1) = (g0, gb0);
+        add_outer(&mut g1, &mut gb1, &d, &x);
+        let s1 = back(&w, &d);
+        let (mut g2, mut gb2) = (g0, gb0);
+        let s2 = add_outer_back(&mut g2, &mut gb2, &w, &d, &x);
+        let bits = |v: &[T]| {
+            v.iter()
+                .map(|t| t.to_f64().to_bits())
+                .collect::<std::vec::Vec<_>>()
+        };
+        assert_eq!(bits(&s1), bits(&s2), "dx of {O}x{I} {}", T::NAME);
+        assert_eq!(
+            bits(g1.as_flattened()),
+            bits(g2.as_flattened()),
+            "gradient of {O}x{I}"
+        );
+        assert_eq!(bits(&gb1), bits(&gb2), "bias gradient of {O}x{I}");
+    }
+
+    #[test]
+    fn add_outer_back_equals_add_outer_then_back_at_every_level() {
+        use crate::simd::{force, supported, Level};
+        let best = supported();
+        for level in [Level::Sse2, Level::Avx2, Level::Avx512] {
+            if level > best {
+                std::eprintln!("skipped: this CPU does not run {level:?}");
+                continue;
+            }
+            assert_eq!(force(level), level);
+            fused_is_separate::<f32, 1, 1>();
+            fused_is_separate::<f32, 3, 5>();
+            fused_is_separate::<f32, 16, 64>();
+            fused_is_separate::<f32, 37, 9>();
+            fused_is_separate::<f32, 784, 10>();
+            fused_is_separate::<f64, 16, 64>();
+            fused_is_separate::<f64, 37, 7>();
+        }
+        force(best);
     }
 
     /// Every kernel level this CPU runs, forced through the dispatch,
