@@ -63,8 +63,8 @@ pub mod __private {
     /// `forward_batch`'s and `backward_batch`'s building blocks.
     pub mod batch {
         pub use crate::batch::{
-            accumulate, back, chain, dense, dense_input, hidden_delta, loss_sum, softmax_jacobian,
-            transpose, zip_map,
+            accumulate, aligned, back, chain, dense, dense_input, hidden_delta, loss_sum,
+            softmax_jacobian, transpose, zip_map, Aligned,
         };
     }
     /// Weight initialisation, per layer.

@@ -207,10 +207,12 @@ pub(super) fn batch_gradients(net: &Network, scale: &TokenStream) -> TokenStream
         .map(|layer| {
             let l = layer.index;
             let (w, b, delta) = (name("w", l), name("b", l), name("delta", l));
-            // The layer's input sample-major: the caller's `xs` for the first
-            // layer, a transposed copy of a hidden layer's output.
+            // The layer's input sample-major: a copy of the caller's `xs` on
+            // a cache line for the first layer (`batch::aligned`: its rows
+            // are read with vector loads), a transposed copy of a hidden
+            // layer's output.
             let prev = if l == 1 {
-                quote!(xs)
+                quote!(&mlp::batch::aligned(xs))
             } else {
                 let y = name("y", l - 1);
                 quote!(&mlp::batch::transpose(&#y))

@@ -40,7 +40,9 @@ pub fn trace_items(net: &Network, ty: &TokenStream) -> TokenStream {
         })
         .collect();
     let batch_names: Vec<&Ident> = batch_fields.iter().map(|(f, _)| f).collect();
-    let batch_types = batch_fields.iter().map(|(_, n)| quote!([[#ty; B]; #n]));
+    let batch_types = batch_fields
+        .iter()
+        .map(|(_, n)| quote!(mlp::batch::Aligned<[[#ty; B]; #n]>));
     let batch_layers = batch_layers(net);
     quote! {
         /// One sample's forward pass: each layer's pre-activation `h` and
@@ -205,7 +207,9 @@ fn batch_layers(net: &Network) -> TokenStream {
         } else {
             quote!(mlp::batch::dense(&net.#w, &net.#b, &#prev))
         };
+        // On a cache line as the kernels' results are (`batch::Aligned`).
         let value = flushed(net, quote!(mlp::Activation::batch(#f, &#h)));
+        let value = quote!(mlp::batch::Aligned(#value));
         quote! {
             let #h = #dense;
             let #y = #value;

@@ -171,7 +171,7 @@ fn batch_body(net: &Network) -> TokenStream {
         let #delta = #output;
         #hidden
         #grads
-        mlp::batch::transpose(&mlp::batch::back(&self.w1, &delta1))
+        mlp::batch::transpose(&mlp::batch::back(&self.w1, &delta1)).0
     }
 }
 

@@ -156,7 +156,7 @@ fn inherent_impl(
             #[must_use]
             pub fn forward_batch<const B: usize>(&self, xs: &[[#ty; #inputs]; B]) -> [[#ty; #outputs]; B] {
                 #batch_trace
-                mlp::batch::transpose(&#y_out)
+                mlp::batch::transpose(&#y_out).0
             }
 
             #weights

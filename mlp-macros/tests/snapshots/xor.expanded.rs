@@ -88,7 +88,7 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
             xs: &[[f32; 2]; B],
         ) -> [[f32; 1]; B] {
             let BatchTrace { y2, .. } = batch_trace(self, xs);
-            mlp::batch::transpose(&y2)
+            mlp::batch::transpose(&y2).0
         }
         ///Size of [`Self::to_bytes`]: 9 parameters of 4 bytes.
         pub const BYTES: usize = 36;
@@ -183,7 +183,13 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
                 &h1,
                 &y1,
             );
-            mlp::batch::accumulate(&mut grad.w1, &mut grad.b1, &delta1, xs, __inv);
+            mlp::batch::accumulate(
+                &mut grad.w1,
+                &mut grad.b1,
+                &delta1,
+                &mlp::batch::aligned(xs),
+                __inv,
+            );
             mlp::batch::accumulate(
                 &mut grad.w2,
                 &mut grad.b2,
@@ -308,7 +314,13 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
                 &h1,
                 &y1,
             );
-            mlp::batch::accumulate(&mut grad.w1, &mut grad.b1, &delta1, xs, 1.0);
+            mlp::batch::accumulate(
+                &mut grad.w1,
+                &mut grad.b1,
+                &delta1,
+                &mlp::batch::aligned(xs),
+                1.0,
+            );
             mlp::batch::accumulate(
                 &mut grad.w2,
                 &mut grad.b2,
@@ -316,7 +328,7 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
                 &mlp::batch::transpose(&y1),
                 1.0,
             );
-            mlp::batch::transpose(&mlp::batch::back(&self.w1, &delta1))
+            mlp::batch::transpose(&mlp::batch::back(&self.w1, &delta1)).0
         }
     }
     #[automatically_derived]
@@ -417,17 +429,17 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
     /// through the output activation.
     #[allow(dead_code)]
     struct BatchTrace<const B: usize> {
-        h1: [[f32; B]; 2],
-        y1: [[f32; B]; 2],
-        h2: [[f32; B]; 1],
-        y2: [[f32; B]; 1],
+        h1: mlp::batch::Aligned<[[f32; B]; 2]>,
+        y1: mlp::batch::Aligned<[[f32; B]; 2]>,
+        h2: mlp::batch::Aligned<[[f32; B]; 1]>,
+        y2: mlp::batch::Aligned<[[f32; B]; 1]>,
     }
     #[inline(always)]
     fn batch_trace<const B: usize>(net: &Xor, xs: &[[f32; 2]; B]) -> BatchTrace<{ B }> {
         let h1 = mlp::batch::dense_input(&net.w1, &net.b1, xs);
-        let y1 = mlp::Activation::batch(mlp::Relu, &h1);
+        let y1 = mlp::batch::Aligned(mlp::Activation::batch(mlp::Relu, &h1));
         let h2 = mlp::batch::dense(&net.w2, &net.b2, &y1);
-        let y2 = mlp::Activation::batch(mlp::Sigmoid, &h2);
+        let y2 = mlp::batch::Aligned(mlp::Activation::batch(mlp::Sigmoid, &h2));
         BatchTrace { h1, y1, h2, y2 }
     }
 };

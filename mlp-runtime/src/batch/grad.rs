@@ -2,7 +2,7 @@
 //! layer's δ ([`hidden_delta`]) and a layer's gradient summed over the
 //! batch, `Δ Yᵀ` ([`accumulate`]), each compiled per instruction set.
 
-use super::transpose;
+use super::{transpose, Aligned};
 use crate::activation::Elementwise;
 use crate::simd::{multiversion, Level};
 use crate::Scalar;
@@ -19,7 +19,7 @@ multiversion! {
         delta: &[[T; B]; O],
         h: &[[T; B]; I],
         y: &[[T; B]; I],
-    ) -> [[T; B]; I] => hidden_delta_kernel;
+    ) -> Aligned<[[T; B]; I]> => hidden_delta_kernel;
 }
 
 multiversion! {
@@ -32,15 +32,15 @@ multiversion! {
     pub fn back[T: Scalar, const I: usize, const O: usize, const B: usize](
         w: &[[T; I]; O],
         delta: &[[T; B]; O],
-    ) -> [[T; B]; I] => back_kernel;
+    ) -> Aligned<[[T; B]; I]> => back_kernel;
 }
 
 #[inline(always)]
 fn back_kernel<T: Scalar, const I: usize, const O: usize, const B: usize>(
     w: &[[T; I]; O],
     delta: &[[T; B]; O],
-) -> [[T; B]; I] {
-    let mut back = [[T::ZERO; B]; I];
+) -> Aligned<[[T; B]; I]> {
+    let mut back = Aligned([[T::ZERO; B]; I]);
     let (w_blocks, w_rest) = w.as_chunks::<4>();
     let (d_blocks, d_rest) = delta.as_chunks::<4>();
     for (rows, d) in w_blocks.iter().zip(d_blocks) {
@@ -74,7 +74,7 @@ fn hidden_delta_kernel<
     delta: &[[T; B]; O],
     h: &[[T; B]; I],
     y: &[[T; B]; I],
-) -> [[T; B]; I] {
+) -> Aligned<[[T; B]; I]> {
     let mut back = back_kernel(w, delta);
     for ((acc, h_row), y_row) in back.iter_mut().zip(h).zip(y) {
         for ((a, &hv), &yv) in acc.iter_mut().zip(h_row).zip(y_row) {
@@ -141,7 +141,7 @@ fn accumulate_tiles<
     y: &[[T; I]; B],
     scale: T,
 ) {
-    let d: [[T; O]; B] = transpose(delta);
+    let d = transpose(delta);
     // Whole tiles of TILE_INPUTS, then of 16 inputs (the same with SSE).
     let wide = I / TILE_INPUTS * TILE_INPUTS;
     let tiled_inputs = wide + (I - wide) / 16 * 16;

@@ -15,10 +15,47 @@ use crate::activation::Elementwise;
 use crate::simd::{multiversion, Level};
 use crate::Scalar;
 
+/// A batch array starting on a cache line (64 bytes). Every kernel here
+/// returns its result in one, so the vector loads of its rows never
+/// straddle two lines wherever the caller's stack frame puts it: loads that
+/// do cost twice (784-128-10 `backward_batch::<32>`, AVX-512: 7.3-7.7 µs
+/// per sample with every batch array aligned against 8.4-9.5 µs as the
+/// stack placed them; BENCHMARKS.md, "Batch tiles"). It dereferences to
+/// the array, so it passes wherever one is taken by reference.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+pub struct Aligned<A>(pub A);
+
+impl<A> core::ops::Deref for Aligned<A> {
+    type Target = A;
+    #[inline(always)]
+    fn deref(&self) -> &A {
+        &self.0
+    }
+}
+
+impl<A> core::ops::DerefMut for Aligned<A> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut A {
+        &mut self.0
+    }
+}
+
+/// A copy of the caller's batch on a cache line ([`Aligned`]), for the
+/// kernels that read it row by row (the first layer's gradient).
+#[inline(always)]
+pub fn aligned<T: Scalar, const N: usize, const B: usize>(
+    xs: &[[T; N]; B],
+) -> Aligned<[[T; N]; B]> {
+    Aligned(*xs)
+}
+
 /// `[[T; N]; B]` (sample-major, as users hold data) to `[[T; B]; N]`.
 #[inline(always)]
-pub fn transpose<T: Scalar, const R: usize, const C: usize>(m: &[[T; C]; R]) -> [[T; R]; C] {
-    let mut t = [[T::ZERO; R]; C];
+pub fn transpose<T: Scalar, const R: usize, const C: usize>(
+    m: &[[T; C]; R],
+) -> Aligned<[[T; R]; C]> {
+    let mut t = Aligned([[T::ZERO; R]; C]);
     for (r, row) in m.iter().enumerate() {
         for (c, &v) in row.iter().enumerate() {
             t[c][r] = v;
@@ -41,7 +78,7 @@ multiversion! {
         w: &[[T; I]; O],
         bias: &[T; O],
         x: &[[T; B]; I],
-    ) -> [[T; B]; O] => |level| dense_kernel;
+    ) -> Aligned<[[T; B]; O]> => |level| dense_kernel;
 }
 
 #[inline(always)]
@@ -50,7 +87,7 @@ fn dense_kernel<T: Scalar, const I: usize, const O: usize, const B: usize>(
     w: &[[T; I]; O],
     bias: &[T; O],
     x: &[[T; B]; I],
-) -> [[T; B]; O] {
+) -> Aligned<[[T; B]; O]> {
     if level == Level::Avx512 {
         dense_units::<T, I, O, B, 2>(w, bias, x)
     } else {
@@ -64,8 +101,8 @@ fn dense_units<T: Scalar, const I: usize, const O: usize, const B: usize, const 
     w: &[[T; I]; O],
     bias: &[T; O],
     x: &[[T; B]; I],
-) -> [[T; B]; O] {
-    let mut h = [[T::ZERO; B]; O];
+) -> Aligned<[[T; B]; O]> {
+    let mut h = Aligned([[T::ZERO; B]; O]);
     let (h_tiles, h_rest) = h.as_chunks_mut::<U>();
     let (w_tiles, w_rest) = w.as_chunks::<U>();
     for (ht, wt) in h_tiles.iter_mut().zip(w_tiles) {
@@ -99,7 +136,7 @@ pub fn dense_input<T: Scalar, const I: usize, const O: usize, const B: usize>(
     w: &[[T; I]; O],
     bias: &[T; O],
     xs: &[[T; I]; B],
-) -> [[T; B]; O] {
+) -> Aligned<[[T; B]; O]> {
     dense(w, bias, &transpose(xs))
 }
 
@@ -144,8 +181,8 @@ pub fn zip_map<T: Scalar, const K: usize, const B: usize>(
     y: &[[T; B]; K],
     d: &[[T; B]; K],
     f: impl Fn(T, T) -> T,
-) -> [[T; B]; K] {
-    let mut out = [[T::ZERO; B]; K];
+) -> Aligned<[[T; B]; K]> {
+    let mut out = Aligned([[T::ZERO; B]; K]);
     for ((o_row, y_row), d_row) in out.iter_mut().zip(y).zip(d) {
         for ((o, &yv), &dv) in o_row.iter_mut().zip(y_row).zip(d_row) {
             *o = f(yv, dv);
@@ -163,7 +200,7 @@ pub fn chain<A: Elementwise, T: Scalar, const K: usize, const B: usize>(
     h: &[[T; B]; K],
     y: &[[T; B]; K],
     d: &[[T; B]; K],
-) -> [[T; B]; K] {
+) -> Aligned<[[T; B]; K]> {
     let mut out = zip_map(y, d, grad_y);
     for ((o_row, h_row), y_row) in out.iter_mut().zip(h).zip(y) {
         for ((o, &hv), &yv) in o_row.iter_mut().zip(h_row).zip(y_row) {
@@ -180,7 +217,7 @@ pub fn softmax_jacobian<T: Scalar, const K: usize, const B: usize>(
     grad_y: impl Fn(T, T) -> T,
     y: &[[T; B]; K],
     d: &[[T; B]; K],
-) -> [[T; B]; K] {
+) -> Aligned<[[T; B]; K]> {
     let g = zip_map(y, d, grad_y);
     let mut gy = [T::ZERO; B];
     for (g_row, y_row) in g.iter().zip(y) {
@@ -188,8 +225,8 @@ pub fn softmax_jacobian<T: Scalar, const K: usize, const B: usize>(
             *s += gv * yv;
         }
     }
-    let mut out = [[T::ZERO; B]; K];
-    for ((o_row, g_row), y_row) in out.iter_mut().zip(&g).zip(y) {
+    let mut out = Aligned([[T::ZERO; B]; K]);
+    for ((o_row, g_row), y_row) in out.iter_mut().zip(g.iter()).zip(y) {
         for (((o, &gv), &yv), &s) in o_row.iter_mut().zip(g_row).zip(y_row).zip(&gy) {
             *o = yv * (gv - s);
         }
@@ -228,7 +265,7 @@ mod tests {
             assert_eq!(gb[i], i as f64 + 0.5 * s, "bias {i}");
         }
         // Wᵀδ for a layer below with I units (the linear activation's f′ is 1).
-        let yt: [[f64; B]; I] = transpose(&y);
+        let yt: [[f64; B]; I] = transpose(&y).0;
         // W y + bias, from the batch sample-major and feature-major.
         let bias: [f64; O] = core::array::from_fn(|i| i as f64 - 3.0);
         let (h_in, h) = (dense_input(&w, &bias, &y), dense(&w, &bias, &yt));
