@@ -32,6 +32,7 @@ fn sigmoid(h: f32) -> f32 {
     1.0 / (1.0 + (-h).exp())
 }
 
+#[inline(always)]
 fn softmax<const K: usize>(h: &[f32; K]) -> [f32; K] {
     let m = h.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let mut y = h.map(|v| (v - m).exp());
@@ -40,11 +41,13 @@ fn softmax<const K: usize>(h: &[f32; K]) -> [f32; K] {
     y
 }
 
+#[inline(always)]
 fn log_sum_exp<const K: usize>(h: &[f32; K]) -> f32 {
     let m = h.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     m + h.iter().map(|h| (h - m).exp()).sum::<f32>().ln()
 }
 
+#[inline(always)]
 fn softplus(h: f32) -> f32 {
     h.max(0.0) + (-h.abs()).exp().ln_1p()
 }
@@ -136,10 +139,12 @@ fn times<const H: usize>(b: &[f32; H], y: &[f32; H], df: impl Fn(f32) -> f32) ->
     core::array::from_fn(|i| b[i] * df(y[i]))
 }
 
+#[inline(always)]
 fn dsigmoid(y: f32) -> f32 {
     y * (1.0 - y)
 }
 
+#[inline(always)]
 fn dtanh(y: f32) -> f32 {
     1.0 - y * y
 }
@@ -183,6 +188,7 @@ fn step2<V: Variant, const I: usize, const H: usize, const O: usize>(
 }
 
 /// sigmoid hidden, sigmoid out, sse (2-2-1, 784-128-10).
+#[inline(always)]
 pub fn sig_sig_forward<V: Variant, const I: usize, const H: usize, const O: usize>(
     n: &Net2<V, I, H, O>,
     x: &[f32; I],
@@ -191,6 +197,7 @@ pub fn sig_sig_forward<V: Variant, const I: usize, const H: usize, const O: usiz
 }
 
 /// One SGD step of the sigmoid/sigmoid/sse network.
+#[inline(always)]
 pub fn sig_sig_step<V: Variant, const I: usize, const H: usize, const O: usize>(
     n: &mut Net2<V, I, H, O>,
     x: &[f32; I],
@@ -204,6 +211,7 @@ pub fn sig_sig_step<V: Variant, const I: usize, const H: usize, const O: usize>(
 }
 
 /// relu hidden, sigmoid out, bce (2-2-1).
+#[inline(always)]
 pub fn relu_bce_forward<V: Variant, const I: usize, const H: usize, const O: usize>(
     n: &Net2<V, I, H, O>,
     x: &[f32; I],
@@ -212,6 +220,7 @@ pub fn relu_bce_forward<V: Variant, const I: usize, const H: usize, const O: usi
 }
 
 /// One SGD step of the relu/sigmoid/bce network (δ = y − d, loss from logits).
+#[inline(always)]
 pub fn relu_bce_step<V: Variant, const I: usize, const H: usize, const O: usize>(
     n: &mut Net2<V, I, H, O>,
     x: &[f32; I],
@@ -249,6 +258,7 @@ fn softmax_ce_step<V: Variant, const I: usize, const H: usize, const O: usize>(
 }
 
 /// tanh hidden, softmax out (4-16-3).
+#[inline(always)]
 pub fn tanh_softmax_forward<V: Variant, const I: usize, const H: usize, const O: usize>(
     n: &Net2<V, I, H, O>,
     x: &[f32; I],
@@ -257,6 +267,7 @@ pub fn tanh_softmax_forward<V: Variant, const I: usize, const H: usize, const O:
 }
 
 /// One SGD step of the tanh/softmax/ce network.
+#[inline(always)]
 pub fn tanh_softmax_step<V: Variant, const I: usize, const H: usize, const O: usize>(
     n: &mut Net2<V, I, H, O>,
     x: &[f32; I],
@@ -267,6 +278,7 @@ pub fn tanh_softmax_step<V: Variant, const I: usize, const H: usize, const O: us
 }
 
 /// tanh hidden, sigmoid out, sse (4-16-3).
+#[inline(always)]
 pub fn tanh_sig_forward<V: Variant, const I: usize, const H: usize, const O: usize>(
     n: &Net2<V, I, H, O>,
     x: &[f32; I],
@@ -275,6 +287,7 @@ pub fn tanh_sig_forward<V: Variant, const I: usize, const H: usize, const O: usi
 }
 
 /// One SGD step of the tanh/sigmoid/sse network.
+#[inline(always)]
 pub fn tanh_sig_step<V: Variant, const I: usize, const H: usize, const O: usize>(
     n: &mut Net2<V, I, H, O>,
     x: &[f32; I],
@@ -288,6 +301,7 @@ pub fn tanh_sig_step<V: Variant, const I: usize, const H: usize, const O: usize>
 }
 
 /// sigmoid hidden, softmax out (784-128-10).
+#[inline(always)]
 pub fn sig_softmax_forward<V: Variant, const I: usize, const H: usize, const O: usize>(
     n: &Net2<V, I, H, O>,
     x: &[f32; I],
@@ -296,6 +310,7 @@ pub fn sig_softmax_forward<V: Variant, const I: usize, const H: usize, const O: 
 }
 
 /// One SGD step of the sigmoid/softmax/ce network.
+#[inline(always)]
 pub fn sig_softmax_step<V: Variant, const I: usize, const H: usize, const O: usize>(
     n: &mut Net2<V, I, H, O>,
     x: &[f32; I],
@@ -306,6 +321,7 @@ pub fn sig_softmax_step<V: Variant, const I: usize, const H: usize, const O: usi
 }
 
 /// sigmoid everywhere, sse (16-64-64-8).
+#[inline(always)]
 pub fn sig3_forward<V: Variant, const I: usize, const H: usize, const G: usize, const O: usize>(
     n: &Net3<V, I, H, G, O>,
     x: &[f32; I],
@@ -316,6 +332,7 @@ pub fn sig3_forward<V: Variant, const I: usize, const H: usize, const G: usize, 
 }
 
 /// One SGD step of the 3-layer sigmoid/sse network.
+#[inline(always)]
 pub fn sig3_step<V: Variant, const I: usize, const H: usize, const G: usize, const O: usize>(
     n: &mut Net3<V, I, H, G, O>,
     x: &[f32; I],
@@ -363,6 +380,7 @@ fn tanh_softmax_4163_accumulate(
 }
 
 /// The batch's mean gradient by hand, then one SGD step.
+#[inline(always)]
 pub fn tanh_softmax_4163_batch_step(
     n: &mut TanhSoftmax4163,
     xs: &[[f32; 4]],
