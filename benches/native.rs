@@ -141,10 +141,15 @@ fn samples_avx512<S: Sample>(s: &mut S, calls: usize) {
 fn body<'a, S: Sample + 'a>(isa: Isa, mut s: S) -> Body<'a> {
     match isa {
         Isa::Default => Box::new(move |calls| samples_default(&mut s, calls)),
-        // SAFETY (both): bodies are only built for an `isa` whose features
-        // `Isa::available` detected on this CPU.
-        Isa::Avx2Fma => Box::new(move |calls| unsafe { samples_avx2(&mut s, calls) }),
-        Isa::Avx512 => Box::new(move |calls| unsafe { samples_avx512(&mut s, calls) }),
+        Isa::Avx2Fma => Box::new(move |calls| {
+            // SAFETY: bodies are only built for an `isa` whose features
+            // `Isa::available` detected on this CPU.
+            unsafe { samples_avx2(&mut s, calls) }
+        }),
+        Isa::Avx512 => Box::new(move |calls| {
+            // SAFETY: as above.
+            unsafe { samples_avx512(&mut s, calls) }
+        }),
     }
 }
 

@@ -313,6 +313,13 @@ impl<F: Flush, const N: usize> Flush for [F; N] {
     }
 }
 
+impl<F: Flush> Flush for crate::simd::Aligned<F> {
+    #[inline(always)]
+    fn flushed(self) -> Self {
+        crate::simd::Aligned(self.0.flushed())
+    }
+}
+
 /// `x` with subnormals set to 0 (the generated code's call).
 #[inline(always)]
 #[must_use]

@@ -101,6 +101,33 @@ mod detect {
     }
 }
 
+/// A value starting on a cache line (64 bytes): the batch kernels and
+/// [`Activation::batch`](crate::activation::Activation::batch) return
+/// their arrays in one, so the vector loads of its rows never straddle two
+/// lines wherever the caller's stack frame puts it. Loads that do cost
+/// twice (784-128-10 `backward_batch::<32>`, AVX-512: 7.3-7.7 µs per sample
+/// with every batch array aligned against 8.4-9.5 µs as the stack placed
+/// them; BENCHMARKS.md, "Batch tiles"). It dereferences to the value, so
+/// it passes wherever a reference to one is taken.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+pub struct Aligned<A>(pub A);
+
+impl<A> core::ops::Deref for Aligned<A> {
+    type Target = A;
+    #[inline(always)]
+    fn deref(&self) -> &A {
+        &self.0
+    }
+}
+
+impl<A> core::ops::DerefMut for Aligned<A> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut A {
+        &mut self.0
+    }
+}
+
 #[cfg(all(
     any(target_arch = "x86", target_arch = "x86_64"),
     target_feature = "sse2"

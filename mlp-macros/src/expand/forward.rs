@@ -207,9 +207,7 @@ fn batch_layers(net: &Network) -> TokenStream {
         } else {
             quote!(mlp::batch::dense(&net.#w, &net.#b, &#prev))
         };
-        // On a cache line as the kernels' results are (`batch::Aligned`).
         let value = flushed(net, quote!(mlp::Activation::batch(#f, &#h)));
-        let value = quote!(mlp::batch::Aligned(#value));
         quote! {
             let #h = #dense;
             let #y = #value;

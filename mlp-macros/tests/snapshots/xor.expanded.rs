@@ -437,9 +437,9 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
     #[inline(always)]
     fn batch_trace<const B: usize>(net: &Xor, xs: &[[f32; 2]; B]) -> BatchTrace<{ B }> {
         let h1 = mlp::batch::dense_input(&net.w1, &net.b1, xs);
-        let y1 = mlp::batch::Aligned(mlp::Activation::batch(mlp::Relu, &h1));
+        let y1 = mlp::Activation::batch(mlp::Relu, &h1);
         let h2 = mlp::batch::dense(&net.w2, &net.b2, &y1);
-        let y2 = mlp::batch::Aligned(mlp::Activation::batch(mlp::Sigmoid, &h2));
+        let y2 = mlp::Activation::batch(mlp::Sigmoid, &h2);
         BatchTrace { h1, y1, h2, y2 }
     }
 };

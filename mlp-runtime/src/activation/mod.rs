@@ -24,7 +24,7 @@
 mod elementwise;
 mod softmax;
 
-use crate::simd::multiversion;
+use crate::simd::{multiversion, Aligned};
 use crate::Scalar;
 pub use elementwise::{
     Elu, Gaussian, Gelu, LeakyRelu, Linear, Relu, Sigmoid, Sign, Silu, Softplus, Softsign, Step,
@@ -58,8 +58,12 @@ pub trait Activation: Copy {
     fn layer<T: Scalar, const N: usize>(self, h: &[T; N]) -> [T; N];
 
     /// The same for a batch held feature-major: `h[i][b]` is unit `i` of
-    /// sample `b` (see `forward_batch`).
-    fn batch<T: Scalar, const N: usize, const B: usize>(self, h: &[[T; B]; N]) -> [[T; B]; N];
+    /// sample `b` (see `forward_batch`), on a cache line like every batch
+    /// array ([`Aligned`]).
+    fn batch<T: Scalar, const N: usize, const B: usize>(
+        self,
+        h: &[[T; B]; N],
+    ) -> Aligned<[[T; B]; N]>;
 }
 
 /// An activation applied unit by unit: y = f(h).
@@ -108,15 +112,15 @@ fn apply_kernel<A: Elementwise, T: Scalar, const N: usize>(act: A, h: &[T; N]) -
 }
 
 multiversion! {
-    fn apply_batch[A: Elementwise, T: Scalar, const N: usize, const B: usize](act: A, h: &[[T; B]; N]) -> [[T; B]; N] => apply_batch_kernel;
+    fn apply_batch[A: Elementwise, T: Scalar, const N: usize, const B: usize](act: A, h: &[[T; B]; N]) -> Aligned<[[T; B]; N]> => apply_batch_kernel;
 }
 
 #[inline(always)]
 fn apply_batch_kernel<A: Elementwise, T: Scalar, const N: usize, const B: usize>(
     act: A,
     h: &[[T; B]; N],
-) -> [[T; B]; N] {
-    let mut y = [[T::ZERO; B]; N];
+) -> Aligned<[[T; B]; N]> {
+    let mut y = Aligned([[T::ZERO; B]; N]);
     for (y_row, h_row) in y.iter_mut().zip(h) {
         *y_row = map(h_row, |v| act.f(v));
     }
@@ -132,7 +136,10 @@ impl<A: Elementwise> Activation for A {
     }
 
     #[inline(always)]
-    fn batch<T: Scalar, const N: usize, const B: usize>(self, h: &[[T; B]; N]) -> [[T; B]; N] {
+    fn batch<T: Scalar, const N: usize, const B: usize>(
+        self,
+        h: &[[T; B]; N],
+    ) -> Aligned<[[T; B]; N]> {
         if N * B >= DISPATCH_FROM {
             apply_batch(self, h)
         } else {

@@ -2,6 +2,7 @@
 //! helpers the activations share.
 
 use super::{Activation, OutputKind};
+use crate::simd::Aligned;
 use crate::Scalar;
 
 /// softmax: y_i = e^(h_i) / Σ_j e^(h_j), over a whole layer (outputs only),
@@ -16,11 +17,14 @@ impl Activation for Softmax {
     #[inline(always)]
     fn layer<T: Scalar, const N: usize>(self, h: &[T; N]) -> [T; N] {
         // One sample is a batch of one: the same code, the same rounding.
-        softmax_columns(&h.map(|v| [v])).map(|[v]| v)
+        softmax_columns(&h.map(|v| [v])).0.map(|[v]| v)
     }
 
     #[inline(always)]
-    fn batch<T: Scalar, const N: usize, const B: usize>(self, h: &[[T; B]; N]) -> [[T; B]; N] {
+    fn batch<T: Scalar, const N: usize, const B: usize>(
+        self,
+        h: &[[T; B]; N],
+    ) -> Aligned<[[T; B]; N]> {
         softmax_columns(h)
     }
 }
@@ -28,14 +32,16 @@ impl Activation for Softmax {
 /// softmax over the units of each sample (each column `b` of `h[i][b]`),
 /// as loops across the batch that vectorise.
 #[inline(always)]
-fn softmax_columns<T: Scalar, const N: usize, const B: usize>(h: &[[T; B]; N]) -> [[T; B]; N] {
+fn softmax_columns<T: Scalar, const N: usize, const B: usize>(
+    h: &[[T; B]; N],
+) -> Aligned<[[T; B]; N]> {
     let mut m = h[0];
     for row in &h[1..] {
         for (mb, &v) in m.iter_mut().zip(row) {
             *mb = mb.max(v);
         }
     }
-    let mut y = [[T::ZERO; B]; N];
+    let mut y = Aligned([[T::ZERO; B]; N]);
     let mut sum = [T::ZERO; B];
     for (y_row, h_row) in y.iter_mut().zip(h) {
         for ((yv, &hv), (s, &mb)) in y_row.iter_mut().zip(h_row).zip(sum.iter_mut().zip(&m)) {
@@ -44,7 +50,7 @@ fn softmax_columns<T: Scalar, const N: usize, const B: usize>(h: &[[T; B]; N]) -
         }
     }
     let inv = map(&sum, |s| T::ONE / s);
-    for y_row in &mut y {
+    for y_row in y.iter_mut() {
         for (yv, &i) in y_row.iter_mut().zip(&inv) {
             *yv *= i;
         }

@@ -12,34 +12,10 @@ mod grad;
 pub use grad::{accumulate, back, hidden_delta};
 
 use crate::activation::Elementwise;
+pub use crate::simd::Aligned;
+
 use crate::simd::{multiversion, Level};
 use crate::Scalar;
-
-/// A batch array starting on a cache line (64 bytes). Every kernel here
-/// returns its result in one, so the vector loads of its rows never
-/// straddle two lines wherever the caller's stack frame puts it: loads that
-/// do cost twice (784-128-10 `backward_batch::<32>`, AVX-512: 7.3-7.7 µs
-/// per sample with every batch array aligned against 8.4-9.5 µs as the
-/// stack placed them; BENCHMARKS.md, "Batch tiles"). It dereferences to
-/// the array, so it passes wherever one is taken by reference.
-#[derive(Clone, Copy)]
-#[repr(C, align(64))]
-pub struct Aligned<A>(pub A);
-
-impl<A> core::ops::Deref for Aligned<A> {
-    type Target = A;
-    #[inline(always)]
-    fn deref(&self) -> &A {
-        &self.0
-    }
-}
-
-impl<A> core::ops::DerefMut for Aligned<A> {
-    #[inline(always)]
-    fn deref_mut(&mut self) -> &mut A {
-        &mut self.0
-    }
-}
 
 /// A copy of the caller's batch on a cache line ([`Aligned`]), for the
 /// kernels that read it row by row (the first layer's gradient).
