@@ -107,7 +107,7 @@ mod detect {
 /// lines wherever the caller's stack frame puts it. Loads that do cost
 /// twice (784-128-10 `backward_batch::<32>`, AVX-512: 7.3-7.7 µs per sample
 /// with every batch array aligned against 8.4-9.5 µs as the stack placed
-/// them; BENCHMARKS.md, "Batch tiles"). It dereferences to the value, so
+/// them; BENCHMARKS.md, "Alignment"). It dereferences to the value, so
 /// it passes wherever a reference to one is taken.
 #[derive(Clone, Copy)]
 #[repr(C, align(64))]

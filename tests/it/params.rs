@@ -11,6 +11,32 @@ network! {
     #[scalar(f64)]
     struct Tiny<input 2, dense 3 relu, dense 2 linear, loss mse>;
     struct Single<input 1, dense 1 linear>;
+    /// Looped (wide) layers: the struct starts on a cache line, with 32
+    /// bytes of trailing padding after its 184 parameters (736 bytes).
+    #[unroll(never)]
+    struct Wide<input 23, dense 7 tanh, dense 2 linear>;
+}
+
+#[test]
+fn a_looped_network_is_aligned_and_its_flat_view_skips_the_padding() {
+    assert_eq!(core::mem::align_of::<Wide>(), 64);
+    assert_eq!(core::mem::align_of::<Tiny>(), core::mem::align_of::<f64>());
+    assert_eq!(Wide::PARAMS, 23 * 7 + 7 + 7 * 2 + 2);
+    assert_eq!(core::mem::size_of::<Wide>(), 768); // 736 bytes rounded up to 64
+    let mut net = Wide::zeroed();
+    assert_eq!(net.params().len(), Wide::PARAMS);
+    for (i, p) in net.params_mut().iter_mut().enumerate() {
+        *p = i as f32;
+    }
+    assert_eq!(net.w1[6][22], (6 * 23 + 22) as f32);
+    assert_eq!(
+        net.b2,
+        [(Wide::PARAMS - 2) as f32, (Wide::PARAMS - 1) as f32]
+    );
+    let back = Wide::from_bytes(&net.to_bytes()).expect("finite");
+    assert_eq!(back, net);
+    let boxed: Box<Wide> = mlp::boxed::zeroed();
+    assert_eq!(&*boxed as *const Wide as usize % 64, 0);
 }
 
 #[test]
