@@ -81,8 +81,8 @@ pub(crate) fn struct_item(net: &Network, ty: &TokenStream, docs: &[String]) -> T
     // runtime kernels' vector loads of its rows do not straddle two lines
     // (784 x 128, AVX2, `linalg::back`: 7.6 us from a heap block's usual
     // 16-byte offset, 5.2 us from a 64-byte boundary; BENCHMARKS.md,
-    // "Alignment"). Unrolled networks stay
-    // unpadded: their loads are a few scalars or one short vector.
+    // "Alignment"). Unrolled networks stay unpadded: their loads are a
+    // few scalars or one short vector.
     let repr = if (1..=net.layers.len()).all(|l| net.unrolled(l)) {
         quote!(#[repr(C)])
     } else {
