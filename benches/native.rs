@@ -11,9 +11,8 @@
 //! the exact CPU aside). BENCHMARKS.md, "The default build against native
 //! code", compares these figures with a real `target-cpu=native` build.
 
-use crate::harness::{fastest, race_all, random, selected, Body};
-use crate::{hand, Hand, Workload, SAMPLES};
-use mlp::rand::{rngs::SmallRng, SeedableRng};
+use crate::harness::{fastest, race_all, selected, Body};
+use crate::{generated_forward, generated_step, hand, samples, Hand, Workload, SAMPLES};
 use mlp::Trainable;
 use std::hint::black_box;
 
@@ -190,30 +189,15 @@ where
         return;
     }
     let calls = w.calls * scale;
-    let mut rng = SmallRng::seed_from_u64(42);
-    let xs: Vec<[f32; IN]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
-    let ds: Vec<[f32; K]> = (0..SAMPLES)
-        .map(|i| w.targets.sample(i, &mut rng))
-        .collect();
-    let net: Box<N> = mlp::boxed::new(&mut rng);
+    let (xs, ds, net) = samples::<N, IN, K>(w);
     let (xs, ds) = (&xs, &ds);
-    let gen_net = net.clone();
-    let generated: Body = Box::new(move |calls| {
-        for i in (0..calls).map(|c| c % SAMPLES) {
-            black_box(gen_net.forward(black_box(&xs[i])));
-        }
-    });
+    let generated = generated_forward(&*net, xs);
     let hands = native_variants!(net, |h: V| Forward::<N, V, IN, K> { net: h, xs });
     print_row(
         &format!("{} forward", w.label),
         race_all(reps, calls, generated, hands),
     );
-    let mut gen_net = net.clone();
-    let generated: Body = Box::new(move |calls| {
-        for i in (0..calls).map(|c| c % SAMPLES) {
-            black_box(gen_net.train_step(black_box(&xs[i]), &ds[i], 1e-3));
-        }
-    });
+    let generated = generated_step(&*net, xs, ds);
     let hands = native_variants!(net, |h: V| Step::<N, V, IN, K> { net: h, xs, ds });
     print_row(
         &format!("{} train_step", w.label),

@@ -143,7 +143,7 @@ pub(crate) enum Targets {
 }
 
 impl Targets {
-    pub(crate) fn sample<const K: usize>(self, i: usize, rng: &mut SmallRng) -> [f32; K] {
+    fn sample<const K: usize>(self, i: usize, rng: &mut SmallRng) -> [f32; K] {
         match self {
             Targets::Bits => core::array::from_fn(|_| f32::from(rng.random::<bool>())),
             Targets::OneHot => one_hot(i),
@@ -158,7 +158,7 @@ pub(crate) struct Workload {
     pub(crate) label: &'static str,
     /// Calls per timed repetition at scale 1 (fewer for wider networks).
     pub(crate) calls: usize,
-    pub(crate) targets: Targets,
+    targets: Targets,
     /// forward and train_step against every hand-written variant.
     versus_hand: fn(&Workload, usize, usize, &mut Vec<Timing>),
     /// backward_from and input_gradient against backward.
@@ -222,6 +222,63 @@ macro_rules! variants {
     }};
 }
 
+/// A workload's samples, targets and network (the same for every table
+/// that times the main table's calls).
+pub(crate) fn samples<N, const IN: usize, const K: usize>(
+    w: &Workload,
+) -> (Vec<[f32; IN]>, Vec<[f32; K]>, Box<N>)
+where
+    N: Trainable<IN, K, Scalar = f32>,
+{
+    let mut rng = SmallRng::seed_from_u64(42);
+    let xs = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
+    let ds = (0..SAMPLES)
+        .map(|i| w.targets.sample(i, &mut rng))
+        .collect();
+    (xs, ds, mlp::boxed::new(&mut rng))
+}
+
+/// A copy of `net` made on the heap (a 784-128-10 clone by value would
+/// pass 400 KB through the stack).
+fn heap_copy<N: mlp::Params>(net: &N) -> Box<N> {
+    let mut copy: Box<N> = mlp::boxed::zeroed();
+    copy.params_mut().copy_from_slice(net.params());
+    copy
+}
+
+/// The generated network's `forward` over the samples, on its own copy.
+pub(crate) fn generated_forward<'a, N, const IN: usize, const K: usize>(
+    net: &N,
+    xs: &'a [[f32; IN]],
+) -> Body<'a>
+where
+    N: Trainable<IN, K, Scalar = f32> + 'a,
+{
+    let net = heap_copy(net);
+    Box::new(move |calls| {
+        for i in (0..calls).map(|c| c % SAMPLES) {
+            black_box(net.forward(black_box(&xs[i])));
+        }
+    })
+}
+
+/// The generated network's `train_step` over the samples, on its own copy.
+pub(crate) fn generated_step<'a, N, const IN: usize, const K: usize>(
+    net: &N,
+    xs: &'a [[f32; IN]],
+    ds: &'a [[f32; K]],
+) -> Body<'a>
+where
+    N: Trainable<IN, K, Scalar = f32> + 'a,
+{
+    let mut net = heap_copy(net);
+    Box::new(move |calls| {
+        for i in (0..calls).map(|c| c % SAMPLES) {
+            black_box(net.train_step(black_box(&xs[i]), &ds[i], 1e-3));
+        }
+    })
+}
+
 /// forward and train_step of the generated network `N` against every
 /// hand-written variant on the same weights.
 fn versus_hand<N, const IN: usize, const K: usize>(
@@ -236,12 +293,7 @@ fn versus_hand<N, const IN: usize, const K: usize>(
         return;
     }
     let calls = w.calls * scale;
-    let mut rng = SmallRng::seed_from_u64(42);
-    let xs: Vec<[f32; IN]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
-    let ds: Vec<[f32; K]> = (0..SAMPLES)
-        .map(|i| w.targets.sample(i, &mut rng))
-        .collect();
-    let net: Box<N> = mlp::boxed::new(&mut rng);
+    let (xs, ds, net) = samples::<N, IN, K>(w);
     let (xs, ds) = (&xs, &ds);
     // Every variant computes the same function (up to rounding).
     let want = net.forward(&xs[0]);
@@ -260,12 +312,7 @@ fn versus_hand<N, const IN: usize, const K: usize>(
             );
         }
     }
-    let gen_net = net.clone();
-    let generated: Body = Box::new(move |calls| {
-        for i in (0..calls).map(|c| c % SAMPLES) {
-            black_box(gen_net.forward(black_box(&xs[i])));
-        }
-    });
+    let generated = generated_forward(&*net, xs);
     let hands = variants!(net, |h: V, i| N::forward_call::<V>(&h, black_box(&xs[i])));
     let (generated, winner, hand) = race(reps, calls, generated, hands);
     out.push(Timing {
@@ -274,12 +321,7 @@ fn versus_hand<N, const IN: usize, const K: usize>(
         hand,
         winner,
     });
-    let mut gen_net = net.clone();
-    let generated: Body = Box::new(move |calls| {
-        for i in (0..calls).map(|c| c % SAMPLES) {
-            black_box(gen_net.train_step(black_box(&xs[i]), &ds[i], 1e-3));
-        }
-    });
+    let generated = generated_step(&*net, xs, ds);
     let hands = variants!(net, |h: V, i| N::step_call::<V>(
         &mut h,
         black_box(&xs[i]),

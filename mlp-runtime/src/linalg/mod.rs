@@ -282,18 +282,39 @@ mod tests {
         }
     }
 
+    /// Values in [-0.5, 0.5) from a xorshift stream seeded with `seed`.
+    fn values<T: Scalar>(mut state: u32) -> impl FnMut() -> T {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            T::from_f64(f64::from(state) / f64::from(u32::MAX) - 0.5)
+        }
+    }
+
+    /// `check` at every kernel level this CPU runs, forced through the
+    /// dispatch (levels it lacks are skipped with a message), then the
+    /// best level again.
+    fn at_every_level(check: impl Fn()) {
+        use crate::simd::{force, supported, Level};
+        let best = supported();
+        for level in [Level::Sse2, Level::Avx2, Level::Avx512] {
+            if level > best {
+                std::eprintln!("skipped: this CPU does not run {level:?}");
+                continue;
+            }
+            assert_eq!(force(level), level);
+            check();
+        }
+        force(best);
+    }
+
     /// Each unit of `dense` is `dot(w_i, x) + b_i` bit for bit (the
     /// target's kernel against the definition), for shapes with full
     /// 8-row blocks, a 4-row block, single rows left over, and fan-ins that
     /// leave a tail.
     fn dense_is_dot<T: Scalar, const I: usize, const O: usize>() {
-        let mut state = 0x9e37_79b9_u32;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            T::from_f64(f64::from(state) / f64::from(u32::MAX) - 0.5)
-        };
+        let mut next = values::<T>(0x9e37_79b9);
         let w: [[T; I]; O] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
         let x: [T; I] = core::array::from_fn(|_| next());
         let b: [T; O] = core::array::from_fn(|_| next());
@@ -316,13 +337,7 @@ mod tests {
     /// `add_outer_back` is `add_outer` and `back`, bit for bit: shapes with
     /// full four-row blocks, remainder rows and odd widths.
     fn fused_is_separate<T: Scalar, const I: usize, const O: usize>() {
-        let mut state = 0x2545_f491_u32;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            T::from_f64(f64::from(state) / f64::from(u32::MAX) - 0.5)
-        };
+        let mut next = values::<T>(0x2545_f491);
         let w: [[T; I]; O] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
         let g0: [[T; I]; O] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
         let gb0: [T; O] = core::array::from_fn(|_| next());
@@ -349,14 +364,7 @@ mod tests {
 
     #[test]
     fn add_outer_back_equals_add_outer_then_back_at_every_level() {
-        use crate::simd::{force, supported, Level};
-        let best = supported();
-        for level in [Level::Sse2, Level::Avx2, Level::Avx512] {
-            if level > best {
-                std::eprintln!("skipped: this CPU does not run {level:?}");
-                continue;
-            }
-            assert_eq!(force(level), level);
+        at_every_level(|| {
             fused_is_separate::<f32, 1, 1>();
             fused_is_separate::<f32, 3, 5>();
             fused_is_separate::<f32, 16, 64>();
@@ -364,8 +372,7 @@ mod tests {
             fused_is_separate::<f32, 784, 10>();
             fused_is_separate::<f64, 16, 64>();
             fused_is_separate::<f64, 37, 7>();
-        }
-        force(best);
+        });
     }
 
     /// Every kernel level this CPU runs, forced through the dispatch,
@@ -374,14 +381,7 @@ mod tests {
     /// above each width (4, 8, 16) with tails.
     #[test]
     fn every_level_equals_dot_per_unit() {
-        use crate::simd::{force, supported, Level};
-        let best = supported();
-        for level in [Level::Sse2, Level::Avx2, Level::Avx512] {
-            if level > best {
-                std::eprintln!("skipped: this CPU does not run {level:?}");
-                continue;
-            }
-            assert_eq!(force(level), level);
+        at_every_level(|| {
             dense_is_dot::<f32, 8, 11>();
             dense_is_dot::<f32, 12, 9>();
             dense_is_dot::<f32, 15, 3>();
@@ -393,8 +393,7 @@ mod tests {
             dense_is_dot::<f32, 784, 10>();
             dense_is_dot::<f64, 16, 64>();
             dense_is_dot::<f64, 37, 7>();
-        }
-        force(best);
+        });
     }
 
     #[test]
