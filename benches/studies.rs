@@ -77,6 +77,54 @@ pub(crate) fn batch_backward_table(reps: usize, scale: usize) {
     println!("|---|---:|---:|---:|---:|---:|");
     batch_backward::<Sig1664648, 16, 8>("16-64-64-8 sigmoid/sse", reps, 20 * scale);
     batch_backward::<Mnist, 784, 10>("784-128-10 sigmoid/softmax/ce", reps, 2 * scale);
+    transposes(reps, scale);
+}
+
+/// `mlp::batch::transpose` (sample-major to feature-major and back: the
+/// batch methods' first and last step) at each level it can be forced to,
+/// against the plain double loop it replaced, on the shapes of the
+/// `backward_batch` table's batches.
+fn transposes(reps: usize, scale: usize) {
+    #[inline(never)]
+    fn plain<const R: usize, const C: usize>(m: &[[f32; C]; R]) -> [[f32; R]; C] {
+        let mut t = [[0.0; R]; C];
+        for (r, row) in m.iter().enumerate() {
+            for (c, &v) in row.iter().enumerate() {
+                t[c][r] = v;
+            }
+        }
+        t
+    }
+    fn shape<const R: usize, const C: usize>(reps: usize, calls: usize) {
+        use mlp::simd::{force, supported, Level};
+        let mut rng = SmallRng::seed_from_u64(49);
+        let m: Box<[[f32; C]; R]> = Box::new(core::array::from_fn(|_| random(&mut rng, -1.0, 1.0)));
+        let plain_ns = median_ns(reps, calls, |_| {
+            black_box(plain(black_box(&*m)));
+        });
+        let best = supported();
+        let mut cells = Vec::new();
+        for level in [Level::Sse2, Level::Avx2, Level::Avx512] {
+            if level > best {
+                cells.push("-".to_string());
+                continue;
+            }
+            force(level);
+            let ns = median_ns(reps, calls, |_| {
+                black_box(mlp::__private::batch::transpose(black_box(&*m)));
+            });
+            cells.push(format!("{ns:.1}"));
+        }
+        force(best);
+        println!("| {R} x {C} | {plain_ns:.1} | {} |", cells.join(" | "));
+    }
+    println!();
+    println!("| transpose (rows x columns) | plain loop ns | tiled, SSE2 ns | tiled, AVX2 ns | tiled, AVX-512 ns |");
+    println!("|---|---:|---:|---:|---:|");
+    shape::<32, 784>(reps, 20 * scale);
+    shape::<128, 32>(reps, 500 * scale);
+    shape::<64, 32>(reps, 1000 * scale);
+    shape::<32, 64>(reps, 1000 * scale);
 }
 
 /// Epoch throughput of `Fit` on 1 and 2 threads, batches of 256, SGD:

@@ -229,3 +229,19 @@ macro_rules! multiversion {
     (@call $level:ident, $kernel:ident, $l:expr, $($a:ident),*) => { $kernel($l, $($a),*) };
 }
 pub(crate) use multiversion;
+
+/// `check` at every kernel level this CPU runs, forced through the dispatch
+/// (levels it lacks are skipped with a message), then the best level again.
+#[cfg(test)]
+pub(crate) fn at_every_level(check: impl Fn()) {
+    let best = supported();
+    for level in [Level::Sse2, Level::Avx2, Level::Avx512] {
+        if level > best {
+            std::eprintln!("skipped: this CPU does not run {level:?}");
+            continue;
+        }
+        assert_eq!(force(level), level);
+        check();
+    }
+    force(best);
+}

@@ -2,7 +2,7 @@
 //! layer's δ ([`hidden_delta`]) and a layer's gradient summed over the
 //! batch, `Δ Yᵀ` ([`accumulate`]), each compiled per instruction set.
 
-use super::{transpose, Aligned};
+use super::{transpose_kernel, Aligned};
 use crate::activation::Elementwise;
 use crate::simd::{multiversion, Level};
 use crate::Scalar;
@@ -141,7 +141,7 @@ fn accumulate_tiles<
     y: &[[T; I]; B],
     scale: T,
 ) {
-    let d = transpose(delta);
+    let d = transpose_kernel(delta);
     // Whole tiles of TILE_INPUTS, then of 16 inputs (the same with SSE).
     let wide = I / TILE_INPUTS * TILE_INPUTS;
     let tiled_inputs = wide + (I - wide) / 16 * 16;

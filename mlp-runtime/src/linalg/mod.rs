@@ -247,6 +247,7 @@ fn sgd_outer_kernel<T: Scalar, const I: usize, const O: usize>(
 #[cfg(test)]
 mod tests {
     use super::{add_outer, add_outer_back, back, dense, dense_by_dot, dot};
+    use crate::simd::at_every_level;
     use crate::Scalar;
 
     #[test]
@@ -290,23 +291,6 @@ mod tests {
             state ^= state << 5;
             T::from_f64(f64::from(state) / f64::from(u32::MAX) - 0.5)
         }
-    }
-
-    /// `check` at every kernel level this CPU runs, forced through the
-    /// dispatch (levels it lacks are skipped with a message), then the
-    /// best level again.
-    fn at_every_level(check: impl Fn()) {
-        use crate::simd::{force, supported, Level};
-        let best = supported();
-        for level in [Level::Sse2, Level::Avx2, Level::Avx512] {
-            if level > best {
-                std::eprintln!("skipped: this CPU does not run {level:?}");
-                continue;
-            }
-            assert_eq!(force(level), level);
-            check();
-        }
-        force(best);
     }
 
     /// Each unit of `dense` is `dot(w_i, x) + b_i` bit for bit (the
