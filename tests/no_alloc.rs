@@ -44,6 +44,9 @@ network! {
     #[scalar(f64)]
     struct LoopedF64<input 40, dense 16 relu, dense 4 sigmoid, loss bce>;
     struct Huber<input 4, dense 16 elu, dense 3 linear, loss huber(0.5)>;
+    // The two parts of a `mlp::Chain`.
+    struct Encoder<input 2, dense 4 tanh frozen>;
+    struct Head<input 4, dense 2 linear>;
 
     // Integer networks: requantised, table, threshold and softmax stages.
     #[weights("tests/fixtures/quant/wide.safetensors")]
@@ -147,6 +150,30 @@ fn hot_paths_never_allocate() {
     });
     assert!(sink.is_finite());
     assert_eq!(n, 0, "allocations in the gradient methods");
+
+    // A chain of two networks, stepped by one optimiser.
+    {
+        use mlp::optim::{Adam, Optimizer};
+        use mlp::{Chain, Params};
+        type Pair = Chain<Encoder, Head, 4>;
+        let mut pair = Pair::zeroed();
+        pair.init(&mut rng);
+        let mut pair_grad = Pair::zeroed();
+        let mut pair_adam = Adam::new(0.01);
+        let n = allocations_during(|| {
+            for _ in 0..100 {
+                pair_grad.set_zero();
+                sink += pair.backward_from(&[1.0, 0.0], &[0.5, -0.5], &mut pair_grad)[0];
+                sink += pair.input_gradient(&[1.0, 0.0], &[0.5, -0.5])[1];
+                sink +=
+                    pair.backward_from_batch(&[[1.0, 0.0]; 4], &[[0.5, 0.0]; 4], &mut pair_grad)[3]
+                        [0];
+                pair_adam.step(&mut pair, &pair_grad);
+            }
+        });
+        assert!(sink.is_finite());
+        assert_eq!(n, 0, "allocations in a chain's methods");
+    }
 
     // Weights to bytes and back (for flash and EEPROM).
     let n = allocations_during(|| {

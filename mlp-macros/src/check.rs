@@ -170,16 +170,19 @@ fn check_trainable_hidden(cx: &Ctxt, net: &Network) {
 /// `frozen` keeps a layer fixed while the others train, through `backward`
 /// and `train_step` (with a loss) or `backward_from` (any differentiable
 /// network). With a `step`/`sign` layer and no loss there are no gradient
-/// methods, so it means nothing; with every layer frozen, nothing trains.
+/// methods, so it means nothing. With every layer frozen and a loss,
+/// nothing the loss asks for trains; without a loss, a wholly frozen
+/// network is a fixed part of a `mlp::Chain` (an encoder kept as it is
+/// while the chain's optimiser steps the rest), so that is allowed.
 fn check_frozen(cx: &Ctxt, net: &Network) {
     let frozen: Vec<_> = net.layers.iter().filter_map(|l| l.frozen).collect();
     if net.loss.is_none() && !net.differentiable() {
         for span in frozen {
             cx.error_at(span, "`frozen` has no effect here: with a `step` or `sign` layer this network has no gradient methods, so nothing trains\nhelp: drop `frozen`, or use `sigmoid`, `tanh` or `softsign` in place of `step`/`sign` to train the other layers with `backward_from`");
         }
-    } else if !frozen.is_empty() && frozen.len() == net.layers.len() {
+    } else if net.loss.is_some() && !frozen.is_empty() && frozen.len() == net.layers.len() {
         let last = frozen[frozen.len() - 1];
-        cx.error_at(last, "every layer is `frozen`, so this network cannot train\nhelp: drop `frozen` from the layers to train (`input_gradient` needs no `frozen`: it never changes the weights)");
+        cx.error_at(last, "every layer is `frozen`, so this network's loss cannot train it\nhelp: drop `frozen` from the layers to train, or drop the loss: without one, a wholly frozen network is a fixed part of a `mlp::Chain` (`input_gradient` needs no `frozen`: it never changes the weights)");
     }
 }
 

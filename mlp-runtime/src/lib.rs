@@ -18,6 +18,7 @@ pub mod activation;
 mod batch;
 #[cfg(feature = "alloc")]
 pub mod boxed;
+mod chain;
 #[cfg(feature = "alloc")]
 pub mod data;
 mod fastmath;
@@ -34,6 +35,7 @@ pub mod train;
 pub mod weights;
 
 pub use activation::OutputKind;
+pub use chain::Chain;
 pub use network::{Differentiable, LossKind, Network, Params, Trainable, TrainableRanges};
 pub use rand;
 pub use scalar::Scalar;

@@ -34,7 +34,7 @@ where
 
 /// Checks all three methods on random nets, inputs and output gradients;
 /// returns the worst relative error (parameters and inputs).
-fn vjp_check<N, const IN: usize, const OUT: usize>(seed: u64) -> f64
+pub(crate) fn vjp_check<N, const IN: usize, const OUT: usize>(seed: u64) -> f64
 where
     N: Differentiable<IN, OUT, Scalar = f64>,
 {

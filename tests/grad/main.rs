@@ -8,5 +8,6 @@
 #[path = "../it/common/mod.rs"]
 mod common;
 
+mod chain;
 mod gradcheck;
 mod gradient;

@@ -1,0 +1,188 @@
+//! `mlp::Chain`: two networks as one. A chain of A and B must be, number
+//! for number, the one network declared with A's layers then B's: its flat
+//! view, every gradient method, one optimiser step over both, `init`, its
+//! weight files; frozen parts stay frozen, and nesting chains works.
+
+use crate::common::{random_net, rng, uniform};
+use mlp::optim::{Adam, Optimizer};
+use mlp::{network, Chain, Params};
+
+network! {
+    #[scalar(f64)] pub struct A<input 3, dense 4 tanh>;
+    #[scalar(f64)] pub struct B<input 4, dense 2 sigmoid, loss bce>;
+    #[scalar(f64)] pub struct C<input 3, dense 4 tanh, dense 2 sigmoid, loss bce>;
+    #[scalar(f64)] pub struct AFrozen<input 3, dense 4 tanh frozen>;
+    #[scalar(f64)] pub struct CFrozen<input 3, dense 4 tanh frozen, dense 2 sigmoid, loss bce>;
+    #[scalar(f64)] pub struct D<input 2, dense 1 linear>;
+    #[scalar(f64)] pub struct E<input 3, dense 4 tanh, dense 2 sigmoid, dense 1 linear>;
+    // Looped layers, so 64-byte-aligned structs: A's 16 parameters are 128
+    // bytes (no padding), B's 10 are 80 (48 bytes of padding after them).
+    #[unroll(never)] #[scalar(f64)] pub struct ALooped<input 3, dense 4 tanh>;
+    #[unroll(never)] #[scalar(f64)] pub struct BLooped<input 4, dense 2 sigmoid>;
+    #[unroll(never)] #[scalar(f64)] pub struct CLooped<input 3, dense 4 tanh, dense 2 sigmoid>;
+}
+
+type Ab = Chain<A, B, 4>;
+
+/// C's weights split into A's and B's.
+fn split(c: &C) -> Ab {
+    Chain::new(A { w1: c.w1, b1: c.b1 }, B { w1: c.w2, b1: c.b2 })
+}
+
+fn inputs(seed: u64) -> ([f64; 3], [f64; 2]) {
+    let mut rng = rng(seed);
+    let x = core::array::from_fn(|_| uniform(&mut rng, -1.5, 1.5));
+    let dy = core::array::from_fn(|_| uniform(&mut rng, -1.0, 1.0));
+    (x, dy)
+}
+
+#[test]
+fn a_chain_is_the_network_with_all_its_layers() {
+    assert_eq!(Ab::PARAMS, C::PARAMS);
+    assert_eq!(Ab::LAYER_SHAPES, C::LAYER_SHAPES);
+    assert_eq!(
+        Ab::DECLARATION,
+        "input 3, dense 4 tanh, then input 4, dense 2 sigmoid, loss bce"
+    );
+    let mut rng = rng(1);
+    for seed in 0..5 {
+        let c: C = random_net(&mut rng);
+        let ab = split(&c);
+        assert_eq!(ab.params(), c.params(), "the flat view: A's, then B's");
+        let (x, dy) = inputs(seed);
+        assert_eq!(ab.forward(&x), c.forward(&x));
+
+        let (mut g_ab, mut g_c) = (Ab::zeroed(), C::zeroed());
+        let dx = ab.backward_from(&x, &dy, &mut g_ab);
+        assert_eq!(dx, c.backward_from(&x, &dy, &mut g_c));
+        assert_eq!(g_ab.params(), g_c.params());
+        assert_eq!(ab.input_gradient(&x, &dy), c.input_gradient(&x, &dy));
+
+        let xs: [[f64; 3]; 5] = core::array::from_fn(|k| inputs(seed * 10 + k as u64).0);
+        let dys: [[f64; 2]; 5] = core::array::from_fn(|k| inputs(seed * 10 + k as u64).1);
+        let (mut g_ab, mut g_c) = (Ab::zeroed(), C::zeroed());
+        let dxs = ab.backward_from_batch(&xs, &dys, &mut g_ab);
+        assert_eq!(dxs, c.backward_from_batch(&xs, &dys, &mut g_c));
+        assert_eq!(g_ab.params(), g_c.params());
+    }
+}
+
+/// Through the trait impls, as generic code sees a chain: every gradient
+/// method against finite differences, frozen part included.
+#[test]
+fn finite_differences_through_a_chain() {
+    use crate::gradient::vjp_check;
+    let worst = vjp_check::<Ab, 3, 2>(11)
+        .max(vjp_check::<Chain<AFrozen, B, 4>, 3, 2>(12))
+        .max(vjp_check::<Chain<Ab, D, 2>, 3, 1>(13));
+    assert!(worst < 1e-6, "worst relative error {worst:e}");
+}
+
+/// One Adam over the chain steps both networks exactly as it steps C.
+#[test]
+fn one_optimiser_steps_both_networks() {
+    let c: C = random_net(&mut rng(2));
+    let (mut ab, mut c) = (split(&c), c);
+    let (mut adam_ab, mut adam_c) = (Adam::<Ab>::new(0.01), Adam::<C>::new(0.01));
+    for seed in 0..20 {
+        let (x, dy) = inputs(100 + seed);
+        let (mut g_ab, mut g_c) = (Ab::zeroed(), C::zeroed());
+        ab.backward_from(&x, &dy, &mut g_ab);
+        c.backward_from(&x, &dy, &mut g_c);
+        adam_ab.step(&mut ab, &g_ab);
+        adam_c.step(&mut c, &g_c);
+    }
+    assert_eq!(ab.params(), c.params());
+    assert_ne!(
+        ab.first.w1,
+        split(&random_net(&mut rng(2))).first.w1,
+        "A moved"
+    );
+    assert_ne!(
+        ab.second.w1,
+        split(&random_net(&mut rng(2))).second.w1,
+        "B moved"
+    );
+}
+
+#[test]
+fn init_draws_as_the_one_network_does() {
+    let mut ab = Ab::zeroed();
+    ab.init(&mut rng(3));
+    assert_eq!(ab.params(), C::new(&mut rng(3)).params());
+}
+
+#[test]
+fn a_frozen_part_stays_frozen() {
+    type Frozen = Chain<AFrozen, B, 4>;
+    assert_eq!(
+        Frozen::trainable().collect::<Vec<_>>(),
+        CFrozen::trainable().collect::<Vec<_>>()
+    );
+    assert_eq!(Frozen::trainable().collect::<Vec<_>>(), vec![16..26]);
+    let mut net: Frozen = random_net(&mut rng(4));
+    let first = net.first.clone();
+    let mut adam = Adam::new(0.1);
+    let (x, dy) = inputs(5);
+    let mut grad = Frozen::zeroed();
+    let dx = net.backward_from(&x, &dy, &mut grad);
+    assert!(
+        dx.iter().any(|&g| g != 0.0),
+        "dx flows through the frozen part"
+    );
+    assert!(grad.first.params().iter().all(|&g| g == 0.0));
+    adam.step(&mut net, &grad);
+    assert_eq!(net.first, first);
+}
+
+/// A chain of a chain: three networks as one.
+#[test]
+fn chains_nest() {
+    type Abd = Chain<Ab, D, 2>;
+    assert_eq!(Abd::LAYER_SHAPES, E::LAYER_SHAPES);
+    let e: E = random_net(&mut rng(6));
+    let abd = Abd::new(
+        Chain::new(A { w1: e.w1, b1: e.b1 }, B { w1: e.w2, b1: e.b2 }),
+        D { w1: e.w3, b1: e.b3 },
+    );
+    assert_eq!(abd.params(), e.params());
+    let (x, _) = inputs(7);
+    let (mut g_abd, mut g_e) = (Abd::zeroed(), E::zeroed());
+    let dx = abd.backward_from(&x, &[0.5], &mut g_abd);
+    assert_eq!(dx, e.backward_from(&x, &[0.5], &mut g_e));
+    assert_eq!(g_abd.params(), g_e.params());
+}
+
+/// 64-byte-aligned parts whose layout allows a flat view: A's parameters
+/// fill whole cache lines, B's padding is at the end.
+#[test]
+fn aligned_parts_chain_when_no_padding_lies_between() {
+    type Looped = Chain<ALooped, BLooped, 4>;
+    assert_eq!(core::mem::align_of::<ALooped>(), 64);
+    assert_eq!(core::mem::size_of::<ALooped>(), 16 * 8);
+    let c: CLooped = random_net(&mut rng(8));
+    let chain = Looped::new(
+        ALooped { w1: c.w1, b1: c.b1 },
+        BLooped { w1: c.w2, b1: c.b2 },
+    );
+    assert_eq!(chain.params(), c.params());
+    let (x, dy) = inputs(9);
+    let (mut g_chain, mut g_c) = (Looped::zeroed(), CLooped::zeroed());
+    chain.backward_from(&x, &dy, &mut g_chain);
+    c.backward_from(&x, &dy, &mut g_c);
+    assert_eq!(g_chain.params(), g_c.params());
+}
+
+/// A chain's weight file is the one network's, both ways.
+#[test]
+fn a_chains_weight_file_is_the_one_networks() {
+    let c: C = random_net(&mut rng(10));
+    let ab = split(&c);
+    let from_chain: C = mlp::weights::from_slice(&mlp::weights::to_vec(&ab)).expect("C reads it");
+    assert_eq!(from_chain, c);
+    let from_c: Ab = mlp::weights::from_slice(&mlp::weights::to_vec(&c)).expect("a chain reads it");
+    assert_eq!(from_c, ab);
+    // Another split of the same layers is another network.
+    let wrong = mlp::weights::from_slice::<Chain<A, D, 4>>(&mlp::weights::to_vec(&c));
+    assert!(wrong.is_err());
+}
