@@ -11,7 +11,7 @@ use core::marker::PhantomData;
 /// holds both gradients and `weights::save` writes both.
 ///
 /// ```
-/// use mlp::{network, optim::{Adam, Optimizer}, Chain, Differentiable, Network, Params};
+/// use mlp::{network, optim::{Adam, Optimizer}, Chain, Params};
 ///
 /// network! {
 ///     pub struct Encoder<input 3, dense 4 tanh>;
