@@ -16,6 +16,10 @@ use std::hint::black_box;
 mlp::network! {
     /// The policy of the RL comparison (4 inputs, two tanh layers of 64).
     pub struct Policy<input 4, dense 64 tanh, dense 64 tanh, dense 2 linear>;
+    /// The policy's first layer, as the first part of a `Chain`.
+    pub struct Encoder<input 4, dense 64 tanh>;
+    /// The policy's other layers, as the second part.
+    pub struct Head<input 64, dense 64 tanh, dense 2 linear>;
 }
 
 /// Both tables.
@@ -27,6 +31,71 @@ pub fn tables(reps: usize, scale: usize) {
         (w.gradients)(w, reps, scale);
     }
     policy_update(reps, scale);
+    chain(reps, scale);
+}
+
+/// The policy as `Chain<Encoder, Head, 64>` against the one network, same
+/// weights, same samples: what chaining costs per call.
+fn chain(reps: usize, scale: usize) {
+    let mut rng = SmallRng::seed_from_u64(52);
+    let net = Policy::new(&mut rng);
+    let chained: mlp::Chain<Encoder, Head, 64> = mlp::Chain::new(
+        Encoder {
+            w1: net.w1,
+            b1: net.b1,
+        },
+        Head {
+            w1: net.w2,
+            b1: net.b2,
+            w2: net.w3,
+            b2: net.b3,
+        },
+    );
+    assert_eq!(chained.params(), net.params());
+    let xs: Vec<[f32; 4]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
+    let dys: Vec<[f32; 2]> = (0..SAMPLES).map(|_| random(&mut rng, -1.0, 1.0)).collect();
+    let (mut g1, mut g2) = (Policy::zeroed(), mlp::Params::zeroed());
+    let calls = 2000 * scale;
+    let forward = compare(
+        reps,
+        calls,
+        |i| {
+            black_box(net.forward(black_box(&xs[i])));
+        },
+        |i| {
+            black_box(chained.forward(black_box(&xs[i])));
+        },
+    );
+    let from = compare(
+        reps,
+        calls,
+        |i| {
+            black_box(net.backward_from(black_box(&xs[i]), &dys[i], &mut g1));
+        },
+        |i| {
+            black_box(chained.backward_from(black_box(&xs[i]), &dys[i], &mut g2));
+        },
+    );
+    let input = compare(
+        reps,
+        calls,
+        |i| {
+            black_box(net.input_gradient(black_box(&xs[i]), &dys[i]));
+        },
+        |i| {
+            black_box(chained.input_gradient(black_box(&xs[i]), &dys[i]));
+        },
+    );
+    println!("\n### The policy as a Chain of its first layer and the rest, ns per call, median\n");
+    println!("| method | one network | Chain | Chain / one network |");
+    println!("|---|--:|--:|--:|");
+    for (name, (one, two)) in [
+        ("forward", forward),
+        ("backward_from", from),
+        ("input_gradient", input),
+    ] {
+        println!("| {name} | {one:.1} | {two:.1} | {:.2} |", two / one);
+    }
 }
 
 /// `backward` and `backward_from` each add into a gradient buffer; the same
