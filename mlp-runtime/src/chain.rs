@@ -38,7 +38,10 @@ use core::marker::PhantomData;
 /// compute A's forward pass twice (once for B's input, once inside A's own
 /// method); a declared loss on B is not the chain's (a chain has no
 /// [`Trainable`](crate::Trainable) impl: hand `backward_from` your loss's
-/// ∂L/∂y, as for any objective).
+/// ∂L/∂y, as for any objective). For cross-entropy, end B in `linear` and
+/// pass softmax(z) − d (sigmoid(z) − d for independent labels), the
+/// gradient with respect to the logits z, rather than −d/y through a
+/// softmax output, which divides by probabilities that can round to 0.
 ///
 /// # The flat view's condition
 ///
