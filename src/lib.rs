@@ -98,7 +98,8 @@ pub use mlp_runtime::{activation, loss, optim, rand, simd, weights};
 #[cfg(feature = "alloc")]
 pub use mlp_runtime::{boxed, data, train};
 pub use mlp_runtime::{
-    Chain, Differentiable, LossKind, Network, Params, Scalar, Trainable, TrainableRanges,
+    Chain, Differentiable, LossInputGradient, LossKind, Network, Params, Scalar, Trainable,
+    TrainableRanges,
 };
 // Also in their modules (`activation`, `weights`): one page each, there.
 #[doc(no_inline)]

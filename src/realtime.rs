@@ -6,7 +6,7 @@
 //! methods of a `network!` type are:
 //!
 //! - **`forward`, `forward_batch`, `loss`, `backward`, `backward_batch`,
-//!   `train_step`**, and, on every network without `step`/`sign`,
+//!   `train_step`, `loss_input_gradient`**, and, on every network without `step`/`sign`,
 //!   **`backward_from`, `input_gradient`, `backward_from_batch`**;
 //! - the integer types' (`#[quantize]`) **`forward`**;
 //! - each optimiser's **`step`** (`Sgd`, `Adam`/AdamW, `Rprop`).

@@ -46,7 +46,7 @@ network! {
     struct Huber<input 4, dense 16 elu, dense 3 linear, loss huber(0.5)>;
     // The two parts of a `mlp::Chain`.
     struct Encoder<input 2, dense 4 tanh frozen>;
-    struct Head<input 4, dense 2 linear>;
+    struct Head<input 4, dense 2 linear, loss mse>;
 
     // Integer networks: requantised, table, threshold and softmax stages.
     #[weights("tests/fixtures/quant/wide.safetensors")]
@@ -81,6 +81,7 @@ macro_rules! every_method {
                 sink += net.backward(&x, &d, &mut grad) + net.backward_batch(&xs, &ds, &mut grad);
                 sink += net.train_step(&x, &d, 0.01);
                 sink += net.backward_from(&x, &d, &mut grad)[0] + net.input_gradient(&x, &d)[0];
+                sink += net.loss_input_gradient(&x, &d)[0];
                 sink += net.backward_from_batch(&xs, &ds, &mut grad)[3][0];
                 sgd.step(&mut *net, &grad);
                 adam.step(&mut *net, &grad);
@@ -169,6 +170,11 @@ fn hot_paths_never_allocate() {
                     pair.backward_from_batch(&[[1.0, 0.0]; 4], &[[0.5, 0.0]; 4], &mut pair_grad)[3]
                         [0];
                 pair_adam.step(&mut pair, &pair_grad);
+                // Trained on the head's declared loss.
+                sink += pair.backward(&[1.0, 0.0], &[1.0, 0.0], &mut pair_grad);
+                sink += pair.backward_batch(&[[1.0, 0.0]; 4], &[[1.0, 0.0]; 4], &mut pair_grad);
+                sink += pair.train_step(&[1.0, 0.0], &[1.0, 0.0], 0.01);
+                sink += pair.loss_input_gradient(&[1.0, 0.0], &[1.0, 0.0])[0];
             }
         });
         assert!(sink.is_finite());

@@ -45,6 +45,10 @@ fn typed(net: &Network) -> TokenStream {
                 let _ = (x, d);
                 0.0
             }
+            pub fn loss_input_gradient(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> [#ty; #inputs] {
+                let _ = (x, d);
+                [0.0; #inputs]
+            }
             pub fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
                 let _ = (x, d, grad);
                 0.0
@@ -92,9 +96,11 @@ fn typed(net: &Network) -> TokenStream {
     let item = expand::struct_item(net, &ty, &[]);
     let params_impl = expand::params_impl(net, &ty);
     let network_impl = expand::network_impl(net, &ty);
-    let trainable_impl = net
-        .loss
-        .map(|loss| expand::trainable_impl(net, loss.value, &ty));
+    let trainable_impl = net.loss.map(|loss| {
+        let input_gradient = expand::loss_input_gradient_impl(net, &ty);
+        let trainable = expand::trainable_impl(net, loss.value, &ty);
+        quote!(#trainable #input_gradient)
+    });
     let quantized = net.quantize.iter().map(|q| {
         let name = &q.ident;
         let code = format_ident!("{}", q.code.name());

@@ -1,14 +1,16 @@
 //! Two networks as one: [`Chain`].
 
 use crate::activation::OutputKind;
-use crate::network::{Differentiable, Network, Params};
+use crate::network::{Differentiable, LossInputGradient, LossKind, Network, Params, Trainable};
+use crate::Scalar;
 use core::marker::PhantomData;
 
 /// Network `A` followed by network `B` (B's input is A's `MID` outputs),
 /// as one network: `forward` is `B(A(x))`, the gradient methods of
-/// [`Differentiable`] flow through both, and [`Params`] sees A's parameters
-/// then B's as one flat slice, so one optimiser steps both, one buffer
-/// holds both gradients and `weights::save` writes both.
+/// [`Differentiable`] flow through both, B's declared loss (if it has one)
+/// trains both, and [`Params`] sees A's parameters then B's as one flat
+/// slice, so one optimiser steps both, one buffer holds both gradients and
+/// `weights::save` writes both.
 ///
 /// ```
 /// use mlp::{network, optim::{Adam, Optimizer}, Chain, Params};
@@ -36,12 +38,18 @@ use core::marker::PhantomData;
 /// Everything else comes from the parts: `model.first` and `model.second`
 /// are the networks themselves. `backward_from` and `input_gradient`
 /// compute A's forward pass twice (once for B's input, once inside A's own
-/// method); a declared loss on B is not the chain's (a chain has no
-/// [`Trainable`](crate::Trainable) impl: hand `backward_from` your loss's
-/// ∂L/∂y, as for any objective). For cross-entropy, end B in `linear` and
-/// pass softmax(z) − d (sigmoid(z) − d for independent labels), the
-/// gradient with respect to the logits z, rather than −d/y through a
-/// softmax output, which divides by probabilities that can round to 0.
+/// method).
+///
+/// Where B has a declared loss, the chain trains on it: it is
+/// [`Trainable`] (`loss`, `backward`, `backward_batch`, `train_step`, so
+/// `Fit` too) and [`LossInputGradient`], through B's `backward` and its
+/// `loss_input_gradient` as A's dy (B's forward pass then runs twice per
+/// call as well). Its `train_step` is SGD on both parts, with a gradient of
+/// A's size on the stack. For an objective of your own, hand
+/// `backward_from` its ∂L/∂y; for cross-entropy of your own, end B in
+/// `linear` and pass softmax(z) − d, the gradient with respect to the
+/// logits z, rather than −d/y through a softmax output (a probability can
+/// round to 0).
 ///
 /// # The flat view's condition
 ///
@@ -302,7 +310,7 @@ where
         dys: &[[Self::Scalar; OUT]; BATCH],
         grad: &mut Self,
     ) -> [[Self::Scalar; IN]; BATCH] {
-        let mut hidden = [[<Self::Scalar as crate::Scalar>::ZERO; MID]; BATCH];
+        let mut hidden = [[<Self::Scalar as Scalar>::ZERO; MID]; BATCH];
         for (h, x) in hidden.iter_mut().zip(xs) {
             *h = self.first.forward(x);
         }
@@ -311,5 +319,186 @@ where
             .backward_from_batch(&hidden, dys, &mut grad.second);
         self.first
             .backward_from_batch(xs, &d_hidden, &mut grad.first)
+    }
+}
+
+/// The training methods as inherent ones too, where the last part has a
+/// loss.
+impl<A: Params, B, const MID: usize> Chain<A, B, MID> {
+    /// [`Trainable::loss`]: B's loss at A's output.
+    #[inline]
+    #[must_use]
+    pub fn loss<const IN: usize, const OUT: usize>(
+        &self,
+        x: &[A::Scalar; IN],
+        d: &[A::Scalar; OUT],
+    ) -> A::Scalar
+    where
+        Self: Trainable<IN, OUT, Scalar = A::Scalar>,
+    {
+        Trainable::loss(self, x, d)
+    }
+
+    /// [`Trainable::backward`] through both parts.
+    #[inline]
+    pub fn backward<const IN: usize, const OUT: usize>(
+        &self,
+        x: &[A::Scalar; IN],
+        d: &[A::Scalar; OUT],
+        grad: &mut Self,
+    ) -> A::Scalar
+    where
+        Self: Trainable<IN, OUT, Scalar = A::Scalar>,
+    {
+        Trainable::backward(self, x, d, grad)
+    }
+
+    /// [`Trainable::backward_batch`] through both parts.
+    #[inline]
+    pub fn backward_batch<const IN: usize, const OUT: usize, const BATCH: usize>(
+        &self,
+        xs: &[[A::Scalar; IN]; BATCH],
+        ds: &[[A::Scalar; OUT]; BATCH],
+        grad: &mut Self,
+    ) -> A::Scalar
+    where
+        Self: Trainable<IN, OUT, Scalar = A::Scalar>,
+    {
+        Trainable::backward_batch(self, xs, ds, grad)
+    }
+
+    /// [`Trainable::train_step`] on both parts.
+    #[inline]
+    pub fn train_step<const IN: usize, const OUT: usize>(
+        &mut self,
+        x: &[A::Scalar; IN],
+        d: &[A::Scalar; OUT],
+        lr: A::Scalar,
+    ) -> A::Scalar
+    where
+        Self: Trainable<IN, OUT, Scalar = A::Scalar>,
+    {
+        Trainable::train_step(self, x, d, lr)
+    }
+
+    /// [`LossInputGradient::loss_input_gradient`] through both parts.
+    #[inline]
+    #[must_use]
+    pub fn loss_input_gradient<const IN: usize, const OUT: usize>(
+        &self,
+        x: &[A::Scalar; IN],
+        d: &[A::Scalar; OUT],
+    ) -> [A::Scalar; IN]
+    where
+        Self: LossInputGradient<IN, OUT, Scalar = A::Scalar>,
+    {
+        LossInputGradient::loss_input_gradient(self, x, d)
+    }
+}
+
+/// A chain trains on its last part's declared loss: B's `backward` (or
+/// `backward_batch`) for B's gradient, B's [`LossInputGradient`] as A's dy
+/// for A's. Each call runs B's forward pass twice (its `backward` and its
+/// input gradient) and A's twice, as [`Differentiable`] does.
+impl<A, B, const IN: usize, const MID: usize, const OUT: usize> Trainable<IN, OUT>
+    for Chain<A, B, MID>
+where
+    A: Differentiable<IN, MID>,
+    B: LossInputGradient<MID, OUT, Scalar = A::Scalar>,
+{
+    const LOSS: LossKind = B::LOSS;
+
+    #[inline]
+    fn loss(&self, x: &[Self::Scalar; IN], d: &[Self::Scalar; OUT]) -> Self::Scalar {
+        self.second.loss(&self.first.forward(x), d)
+    }
+
+    #[inline]
+    fn backward(
+        &self,
+        x: &[Self::Scalar; IN],
+        d: &[Self::Scalar; OUT],
+        grad: &mut Self,
+    ) -> Self::Scalar {
+        let hidden = self.first.forward(x);
+        let loss = self.second.backward(&hidden, d, &mut grad.second);
+        let d_hidden = self.second.loss_input_gradient(&hidden, d);
+        self.first.backward_from(x, &d_hidden, &mut grad.first);
+        loss
+    }
+
+    /// B's mean gradient from its own `backward_batch`; A's from
+    /// `backward_from_batch` with each sample's ∂L/∂h scaled by 1/BATCH
+    /// (the mean's input gradient), so both parts get the batch mean.
+    #[inline]
+    fn backward_batch<const BATCH: usize>(
+        &self,
+        xs: &[[Self::Scalar; IN]; BATCH],
+        ds: &[[Self::Scalar; OUT]; BATCH],
+        grad: &mut Self,
+    ) -> Self::Scalar {
+        if BATCH == 0 {
+            return Self::Scalar::ZERO;
+        }
+        let mut hidden = [[Self::Scalar::ZERO; MID]; BATCH];
+        for (h, x) in hidden.iter_mut().zip(xs) {
+            *h = self.first.forward(x);
+        }
+        let loss = self.second.backward_batch(&hidden, ds, &mut grad.second);
+        let inv = Self::Scalar::ONE / Self::Scalar::from_f64(BATCH as f64);
+        let mut d_hidden = [[Self::Scalar::ZERO; MID]; BATCH];
+        for ((dh, h), d) in d_hidden.iter_mut().zip(&hidden).zip(ds) {
+            *dh = self.second.loss_input_gradient(h, d).map(|g| g * inv);
+        }
+        self.first
+            .backward_from_batch(xs, &d_hidden, &mut grad.first);
+        loss
+    }
+
+    /// SGD on both parts: B's own `train_step` (its δs from its weights
+    /// before the step), and A's trainable parameters moved by
+    /// `lr` times its gradient, computed into a buffer of A's size on the
+    /// stack (each weight `w − lr·g`, where a generated `train_step` rounds
+    /// `w − (lr·δ)·x`).
+    fn train_step(
+        &mut self,
+        x: &[Self::Scalar; IN],
+        d: &[Self::Scalar; OUT],
+        lr: Self::Scalar,
+    ) -> Self::Scalar {
+        let hidden = self.first.forward(x);
+        let d_hidden = self.second.loss_input_gradient(&hidden, d);
+        let loss = self.second.train_step(&hidden, d, lr);
+        let mut grad = A::zeroed();
+        self.first.backward_from(x, &d_hidden, &mut grad);
+        for range in A::trainable() {
+            let (Some(p), Some(g)) = (
+                self.first.params_mut().get_mut(range.clone()),
+                grad.params().get(range),
+            ) else {
+                continue;
+            };
+            for (p, &g) in p.iter_mut().zip(g) {
+                *p -= lr * g;
+            }
+        }
+        loss
+    }
+}
+
+impl<A, B, const IN: usize, const MID: usize, const OUT: usize> LossInputGradient<IN, OUT>
+    for Chain<A, B, MID>
+where
+    A: Differentiable<IN, MID>,
+    B: LossInputGradient<MID, OUT, Scalar = A::Scalar>,
+{
+    #[inline]
+    fn loss_input_gradient(
+        &self,
+        x: &[Self::Scalar; IN],
+        d: &[Self::Scalar; OUT],
+    ) -> [Self::Scalar; IN] {
+        let d_hidden = self.second.loss_input_gradient(&self.first.forward(x), d);
+        self.first.input_gradient(x, &d_hidden)
     }
 }

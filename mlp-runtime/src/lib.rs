@@ -36,7 +36,9 @@ pub mod weights;
 
 pub use activation::OutputKind;
 pub use chain::Chain;
-pub use network::{Differentiable, LossKind, Network, Params, Trainable, TrainableRanges};
+pub use network::{
+    Differentiable, LossInputGradient, LossKind, Network, Params, Trainable, TrainableRanges,
+};
 pub use rand;
 pub use scalar::Scalar;
 pub use weights::WeightsError;
@@ -96,7 +98,8 @@ pub mod __private {
         pub use crate::int::*;
     }
     pub use crate::{
-        Differentiable, LossKind, Network, OutputKind, Params, Scalar, Trainable, WeightsError,
+        Differentiable, LossInputGradient, LossKind, Network, OutputKind, Params, Scalar,
+        Trainable, WeightsError,
     };
     #[cfg(feature = "alloc")]
     pub use alloc::string::String;

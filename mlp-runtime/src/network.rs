@@ -227,6 +227,22 @@ pub trait Trainable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
     ) -> Self::Scalar;
 }
 
+/// The input gradient of a network's declared loss, ∂L/∂x: implemented by
+/// every generated network with a loss, and by a [`Chain`](crate::Chain)
+/// whose last part has one (which is how a chain trains on that loss).
+pub trait LossInputGradient<const IN: usize, const OUT: usize>: Trainable<IN, OUT> {
+    /// ∂L/∂x for one sample (input `x`, target `d`), with no
+    /// parameter-gradient work: what `backward_from` returns for
+    /// dy = ∂L/∂y, but computed from the loss's own closed-form output δ
+    /// (`backward`'s), so it never divides by a probability.
+    #[must_use]
+    fn loss_input_gradient(
+        &self,
+        x: &[Self::Scalar; IN],
+        d: &[Self::Scalar; OUT],
+    ) -> [Self::Scalar; IN];
+}
+
 /// Gradients from any objective: the output gradient `dy = ∂J/∂y` in,
 /// the parameter gradient added into a buffer and the input gradient out.
 /// Implemented by every generated network without a `step` or `sign`

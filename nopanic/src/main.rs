@@ -19,6 +19,7 @@
 //!
 //! Covered: `forward`, `forward_batch`, `loss`, `backward`,
 //! `backward_batch`, `train_step`, `backward_from`, `input_gradient`,
+//! `loss_input_gradient`,
 //! `backward_from_batch` of f32 and f64, unrolled and looped networks, a
 //! frozen layer, softmax outputs and `#[flush_subnormals]`; the integer
 //! networks' `forward`;
@@ -106,6 +107,9 @@ macro_rules! checked {
                 pub fn [<$run _input_gradient>](n: &$n, x: &[$t; $i], dy: &[$t; $o]) -> [$t; $i] {
                     n.input_gradient(x, dy)
                 }
+                pub fn [<$run _loss_input_gradient>](n: &$n, x: &[$t; $i], d: &[$t; $o]) -> [$t; $i] {
+                    n.loss_input_gradient(x, d)
+                }
                 pub fn [<$run _backward_from_batch>](
                     n: &$n,
                     x: &[[$t; $i]; B],
@@ -141,6 +145,7 @@ macro_rules! checked {
                 black_box([<$run _train_step>](&mut n, &x, &d));
                 black_box([<$run _backward_from>](&n, &x, &d, &mut g));
                 black_box([<$run _input_gradient>](&n, &x, &d));
+                black_box([<$run _loss_input_gradient>](&n, &x, &d));
                 black_box([<$run _backward_from_batch>](&n, &xs, &ds, &mut g));
                 [<$run _sgd>](&mut Sgd::new(0.01).nesterov(0.9), &mut n, &g);
                 [<$run _adam>](&mut Adam::adamw(0.01, 0.01), &mut n, &g);
@@ -209,11 +214,11 @@ fn run_all() {
 fn main() {
     run_all();
     #[cfg(not(feature = "rtsan"))]
-    println!("no panic path in {} checked functions", 7 * 12 + 2);
+    println!("no panic path in {} checked functions", 7 * 13 + 2);
     #[cfg(feature = "rtsan")]
     println!(
         "RealtimeSanitizer: no allocation, lock or blocking call in {} functions",
-        7 * 12 + 2
+        7 * 13 + 2
     );
 }
 

@@ -186,3 +186,145 @@ fn a_chains_weight_file_is_the_one_networks() {
     let wrong = mlp::weights::from_slice::<Chain<A, D, 4>>(&mlp::weights::to_vec(&c));
     assert!(wrong.is_err());
 }
+
+network! {
+    #[scalar(f64)] pub struct SigmoidBce<input 3, dense 5 tanh, dense 2 sigmoid, loss bce>;
+    #[scalar(f64)] pub struct SoftmaxCe<input 3, dense 5 relu, dense 3 softmax, loss ce>;
+    #[scalar(f64)] pub struct LinearMse<input 2, dense 4 elu, dense 2 linear, loss mse>;
+    #[scalar(f64)] pub struct HuberNet<input 2, dense 6 softsign, dense 1 linear, loss huber(0.3)>;
+    #[scalar(f64)] pub struct FrozenSse<input 3, dense 4 tanh frozen, dense 2 sigmoid, loss sse>;
+    #[unroll(never)] #[scalar(f64)]
+    pub struct WideCe<input 24, dense 12 sigmoid, dense 3 softmax, loss ce>;
+}
+
+/// `loss_input_gradient` against central differences of `loss` in x.
+fn loss_dx_error<N, const IN: usize, const OUT: usize>(seed: u64, d: [f64; OUT]) -> f64
+where
+    N: mlp::LossInputGradient<IN, OUT, Scalar = f64>,
+{
+    let mut rng = rng(seed);
+    let mut worst = 0.0f64;
+    for _ in 0..3 {
+        let net: N = random_net(&mut rng);
+        let x: [f64; IN] = core::array::from_fn(|_| uniform(&mut rng, -1.5, 1.5));
+        let dx = net.loss_input_gradient(&x, &d);
+        let scale = dx.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+        for j in 0..IN {
+            let (mut up, mut down) = (x, x);
+            let eps = 1e-6;
+            up[j] += eps;
+            down[j] -= eps;
+            let numeric = (net.loss(&up, &d) - net.loss(&down, &d)) / (2.0 * eps);
+            let err = (dx[j] - numeric).abs()
+                / dx[j].abs().max(numeric.abs()).max(1e-3 * scale).max(1e-300);
+            worst = worst.max(err);
+        }
+    }
+    worst
+}
+
+/// The generated `loss_input_gradient`, for each kind of output δ, a
+/// frozen first layer (dx flows through it) and a looped first layer.
+#[test]
+fn loss_input_gradient_matches_finite_differences() {
+    let errors = [
+        loss_dx_error::<SigmoidBce, 3, 2>(20, [1.0, 0.0]),
+        loss_dx_error::<SoftmaxCe, 3, 3>(21, [0.0, 1.0, 0.0]),
+        loss_dx_error::<LinearMse, 2, 2>(22, [0.3, -0.7]),
+        loss_dx_error::<HuberNet, 2, 1>(23, [0.2]),
+        loss_dx_error::<FrozenSse, 3, 2>(24, [0.5, 0.1]),
+        loss_dx_error::<WideCe, 24, 3>(25, [0.0, 0.0, 1.0]),
+    ];
+    for (k, e) in errors.iter().enumerate() {
+        assert!(*e < 1e-6, "network {k}: worst relative error {e:e}");
+    }
+    // And it is `backward_from`'s dx for dy = ∂L/∂y (bce: (y − d)/(y(1 − y))).
+    let net: SigmoidBce = random_net(&mut rng(26));
+    let (x, d) = ([0.3, -0.2, 0.9], [1.0, 0.0]);
+    let y = net.forward(&x);
+    let dy: [f64; 2] = core::array::from_fn(|k| (y[k] - d[k]) / (y[k] * (1.0 - y[k])));
+    let (a, b) = (net.loss_input_gradient(&x, &d), net.input_gradient(&x, &dy));
+    for k in 0..3 {
+        assert!(
+            (a[k] - b[k]).abs() <= 1e-12 * a[k].abs().max(1e-3),
+            "{a:?} {b:?}"
+        );
+    }
+}
+
+/// A chain whose last part has a loss trains on it: loss, `backward`,
+/// `backward_batch`, `loss_input_gradient` and `train_step` as the one
+/// network's.
+#[test]
+fn a_chain_trains_on_its_last_parts_loss() {
+    let mut rng = rng(30);
+    for seed in 0..5 {
+        let c: C = random_net(&mut rng);
+        let ab = split(&c);
+        let (x, _) = inputs(40 + seed);
+        let d = [1.0, 0.0];
+        assert_eq!(ab.loss(&x, &d), c.loss(&x, &d));
+        let (mut g_ab, mut g_c) = (Ab::zeroed(), C::zeroed());
+        assert_eq!(ab.backward(&x, &d, &mut g_ab), c.backward(&x, &d, &mut g_c));
+        assert_eq!(g_ab.params(), g_c.params());
+        assert_eq!(
+            ab.loss_input_gradient(&x, &d),
+            c.loss_input_gradient(&x, &d)
+        );
+
+        // The batch: the mean, summed in another order than one by one.
+        let xs: [[f64; 3]; 6] = core::array::from_fn(|k| inputs(50 + seed * 10 + k as u64).0);
+        let ds: [[f64; 2]; 6] = core::array::from_fn(|k| [(k % 2) as f64, ((k + 1) % 2) as f64]);
+        let (mut g_ab, mut g_c) = (Ab::zeroed(), C::zeroed());
+        let (l_ab, l_c) = (
+            ab.backward_batch(&xs, &ds, &mut g_ab),
+            c.backward_batch(&xs, &ds, &mut g_c),
+        );
+        assert!((l_ab - l_c).abs() <= 1e-12 * l_c.abs());
+        let worst = g_ab
+            .params()
+            .iter()
+            .zip(g_c.params())
+            .map(|(a, b)| (a - b).abs() / a.abs().max(b.abs()).max(1e-9))
+            .fold(0.0, f64::max);
+        assert!(worst < 1e-12, "batch gradients differ by {worst:e}");
+
+        // SGD: the same step up to the rounding of lr·g (w − lr·g against
+        // w − (lr·δ)·x).
+        let (mut ab, mut c) = (ab, c);
+        assert_eq!(ab.train_step(&x, &d, 0.1), c.train_step(&x, &d, 0.1));
+        for (a, b) in ab.params().iter().zip(c.params()) {
+            assert!((a - b).abs() <= 1e-15 * a.abs().max(1.0), "{a} against {b}");
+        }
+    }
+}
+
+/// `Fit` trains a chain as any network: XOR through an encoder and a head,
+/// with the encoder's layer from one network and the loss in another.
+#[test]
+fn fit_trains_a_chain() {
+    use mlp::train::{Control, Data, Fit};
+    network! {
+        #[scalar(f64)] struct XorEncoder<input 2, dense 8 tanh>;
+        #[scalar(f64)] struct XorHead<input 8, dense 1 sigmoid, loss bce>;
+    }
+    type Xor = Chain<XorEncoder, XorHead, 8>;
+    let xs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    let ds = [[0.0], [1.0], [1.0], [0.0]];
+    let mut r = rng(31);
+    let mut net = Xor::zeroed();
+    net.init(&mut r);
+    let mut adam = Adam::new(0.05);
+    Fit::new(Data::new(&xs, &ds))
+        .epochs(500)
+        .batch_size(4)
+        .run(&mut net, &mut adam, &mut r, |_| Control::Continue)
+        .expect("valid data");
+    for (x, d) in xs.iter().zip(&ds) {
+        assert!(
+            (net.forward(x)[0] - d[0]).abs() < 0.1,
+            "{x:?}: {:?}",
+            net.forward(x)
+        );
+    }
+}

@@ -42,9 +42,14 @@ fn derivative(layer: &Layer, h: &TokenStream, y: &TokenStream) -> TokenStream {
 /// first, down to the lowest layer that trains: below it no weight changes,
 /// so no δ is needed (a frozen feature extractor costs only its forward pass).
 pub fn deltas(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
+    deltas_down_to(net, rule, ty, net.lowest_trainable())
+}
+
+/// [`deltas`] down to layer `lowest` (1 for the input gradient, which needs
+/// every δ, frozen layers' included).
+pub fn deltas_down_to(net: &Network, rule: Rule, ty: &TokenStream, lowest: usize) -> TokenStream {
     let l_out = net.output().index;
     let output = output_delta(net, rule.delta, ty);
-    let lowest = net.lowest_trainable();
     let hidden = (lowest..l_out).rev().map(|l| hidden_delta(net, l, ty));
     quote!(#output #(#hidden)*)
 }

@@ -175,6 +175,12 @@ fn batch_body(net: &Network) -> TokenStream {
     }
 }
 
+/// dx = (W¹)ᵀ δ¹ as `input_gradient` returns it (no parameter work), for
+/// `loss_input_gradient`, whose δs come from the loss.
+pub fn loss_input_delta(net: &Network, ty: &TokenStream) -> TokenStream {
+    input_delta(net, ty, Method::InputGradient).1
+}
+
 /// Which method dx is returned from.
 #[derive(Clone, Copy, PartialEq)]
 enum Method {

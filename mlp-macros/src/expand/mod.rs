@@ -32,10 +32,11 @@ pub fn network(checked: &Checked) -> TokenStream {
     let inherent = inherent_impl(net, checked.rule, &ty, &weights);
     let params = params_impl(net, &ty);
     let network = network_impl(net, &ty);
-    let trainable = checked
-        .rule
-        .and(net.loss)
-        .map(|loss| trainable_impl(net, loss.value, &ty));
+    let trainable = checked.rule.and(net.loss).map(|loss| {
+        let input_gradient = loss_input_gradient_impl(net, &ty);
+        let trainable = trainable_impl(net, loss.value, &ty);
+        quote!(#trainable #input_gradient)
+    });
     let differentiable = net.differentiable().then(|| gradient::trait_impl(net, &ty));
     let (int_items, int_impls) = int::types(net, &checked.int);
     let trace = forward::trace_items(net, &ty);
@@ -234,7 +235,22 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
     let accumulate = backward::apply(net, &Apply::Accumulate);
     let sgd = backward::apply(net, &Apply::Sgd);
     let batch = backward::batch_body(net, rule, ty);
+    let input_layers = forward::run(net, ty, Reads::DeltasFrom(1), true);
+    let input_deltas = backward::deltas_down_to(net, rule, ty, 1);
+    let dx = gradient::loss_input_delta(net, ty);
     quote! {
+        /// The input gradient of the sample's loss, ∂L/∂x (input `x`,
+        /// target `d`), with no parameter-gradient work: `backward`'s δs,
+        /// then dx = (W¹)ᵀ δ¹. For saliency, adversarial inputs, or a
+        /// network that feeds this one (`mlp::Chain` trains through it).
+        #[inline]
+        #[must_use]
+        pub fn loss_input_gradient(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> [#ty; #inputs] {
+            #input_layers
+            #input_deltas
+            #dx
+        }
+
         /// The loss of one sample: input `x`, target `d`.
         #[inline]
         #[must_use]
@@ -329,6 +345,10 @@ fn untrainable_methods() -> TokenStream {
         pub fn backward_batch<X, D, G>(&self, _xs: X, _ds: D, _grad: G) -> ! #bound {
             ::core::unreachable!()
         }
+        #[doc(hidden)]
+        pub fn loss_input_gradient<X, D>(&self, _x: X, _d: D) -> ! #bound {
+            ::core::unreachable!()
+        }
     }
 }
 
@@ -386,6 +406,21 @@ pub(crate) fn network_impl(net: &Network, ty: &TokenStream) -> TokenStream {
             #[inline]
             fn forward(&self, x: &[#ty; #inputs]) -> [#ty; #outputs] {
                 #ident::forward(self, x)
+            }
+        }
+    }
+}
+
+/// `impl mlp::LossInputGradient` delegating to the inherent method.
+pub(crate) fn loss_input_gradient_impl(net: &Network, ty: &TokenStream) -> TokenStream {
+    let ident = &net.ident;
+    let (inputs, outputs) = (lit(net.inputs.value), lit(net.output().width.value));
+    quote! {
+        #[automatically_derived]
+        impl mlp::LossInputGradient<#inputs, #outputs> for #ident {
+            #[inline]
+            fn loss_input_gradient(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> [#ty; #inputs] {
+                #ident::loss_input_gradient(self, x, d)
             }
         }
     }

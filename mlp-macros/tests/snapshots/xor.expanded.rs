@@ -119,6 +119,28 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
             #[must_use] pub fn to_rust(& self, name : & str) -> mlp::String {
             mlp::weights::to_rust(self, "Xor", name) }
         }
+        /// The input gradient of the sample's loss, ∂L/∂x (input `x`,
+        /// target `d`), with no parameter-gradient work: `backward`'s δs,
+        /// then dx = (W¹)ᵀ δ¹. For saliency, adversarial inputs, or a
+        /// network that feeds this one (`mlp::Chain` trains through it).
+        #[inline]
+        #[must_use]
+        pub fn loss_input_gradient(&self, x: &[f32; 2], d: &[f32; 1]) -> [f32; 2] {
+            let Trace { h1, y1, h2 } = trace(self, x);
+            let y2: [f32; 1] = mlp::Activation::layer(mlp::Sigmoid, &h2);
+            let delta2: [f32; 1] = [y2[0] - d[0]];
+            let delta1: [f32; 2] = [
+                mlp::Elementwise::df(mlp::Relu, h1[0], y1[0])
+                    * (self.w2[0][0] * delta2[0]),
+                mlp::Elementwise::df(mlp::Relu, h1[1], y1[1])
+                    * (self.w2[0][1] * delta2[0]),
+            ];
+            let __dx: [f32; 2] = [
+                self.w1[0][0] * delta1[0] + self.w1[1][0] * delta1[1],
+                self.w1[0][1] * delta1[0] + self.w1[1][1] * delta1[1],
+            ];
+            __dx
+        }
         /// The loss of one sample: input `x`, target `d`.
         #[inline]
         #[must_use]
@@ -381,6 +403,13 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
         #[inline]
         fn train_step(&mut self, x: &[f32; 2], d: &[f32; 1], lr: f32) -> f32 {
             Xor::train_step(self, x, d, lr)
+        }
+    }
+    #[automatically_derived]
+    impl mlp::LossInputGradient<2, 1> for Xor {
+        #[inline]
+        fn loss_input_gradient(&self, x: &[f32; 2], d: &[f32; 1]) -> [f32; 2] {
+            Xor::loss_input_gradient(self, x, d)
         }
     }
     #[automatically_derived]
