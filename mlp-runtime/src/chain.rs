@@ -456,10 +456,9 @@ where
     }
 
     /// SGD on both parts: B's own `train_step` (its δs from its weights
-    /// before the step), and A's trainable parameters moved by
-    /// `lr` times its gradient, computed into a buffer of A's size on the
-    /// stack (each weight `w − lr·g`, where a generated `train_step` rounds
-    /// `w − (lr·δ)·x`).
+    /// before the step), and A's trainable parameters moved by `Sgd`'s
+    /// update from a gradient of A's size on the stack (each weight
+    /// `w − lr·g`, where a generated `train_step` rounds `w − (lr·δ)·x`).
     fn train_step(
         &mut self,
         x: &[Self::Scalar; IN],
@@ -478,9 +477,7 @@ where
             ) else {
                 continue;
             };
-            for (p, &g) in p.iter_mut().zip(g) {
-                *p -= lr * g;
-            }
+            crate::optim::sgd_update(p, g, lr, Self::Scalar::ZERO);
         }
         loss
     }

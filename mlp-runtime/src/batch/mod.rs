@@ -36,8 +36,9 @@ multiversion! {
     /// written whole while the rows it reads stay in L1. The plain double
     /// loop wrote one element into every row of the result per row read:
     /// for a 32 × 784 batch of inputs that touches 784 cache lines per row,
-    /// more than L1 holds, and took 45 µs against 5.0-7.1 µs tiled
-    /// (BENCHMARKS.md, "Batch transposes").
+    /// more than L1 holds, and took 47 µs against 9.6-11.2 µs tiled
+    /// (`cargo bench --bench perf -- batch`; BENCHMARKS.md, "Batch
+    /// transposes").
     pub fn transpose[T: Scalar, const R: usize, const C: usize](
         m: &[[T; C]; R],
     ) -> Aligned<[[T; R]; C]> => transpose_kernel;

@@ -31,6 +31,7 @@ mod sgd;
 pub use adam::Adam;
 pub use rprop::Rprop;
 pub use schedule::Schedule;
+pub(crate) use sgd::sgd_update;
 pub use sgd::Sgd;
 
 use crate::{Params, Scalar};

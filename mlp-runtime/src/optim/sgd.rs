@@ -93,7 +93,7 @@ impl<N: Params> Optimizer<N> for Sgd<N> {
 
 multiversion! {
     /// p ← p − η·(g + λ·p).
-    fn sgd_update[T: Scalar](p: &mut [T], g: &[T], lr: T, wd: T) => sgd_kernel;
+    pub(crate) fn sgd_update[T: Scalar](p: &mut [T], g: &[T], lr: T, wd: T) => sgd_kernel;
 }
 
 #[inline(always)]
