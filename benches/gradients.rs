@@ -159,6 +159,23 @@ fn policy_update(reps: usize, scale: usize) {
             adam.step(&mut net, &grad);
         }),
     );
+    // The same update with the forward pass's output handed to dy's
+    // computation (`backward_with`): one forward pass instead of two.
+    let mut net = Policy::new(&mut rng);
+    let mut adam = Adam::new(1e-3);
+    let mut grad = Policy::zeroed();
+    let b1_with = time(
+        200 * scale,
+        Box::new(|i| {
+            let x = &xs[i % 32];
+            grad.set_zero();
+            black_box(net.backward_with(black_box(x), &mut grad, |y| {
+                black_box(y);
+                dys[i % 32]
+            }));
+            adam.step(&mut net, &grad);
+        }),
+    );
     let mut net = Policy::new(&mut rng);
     let mut adam = Adam::new(1e-3);
     let mut grad = Policy::zeroed();
@@ -175,5 +192,6 @@ fn policy_update(reps: usize, scale: usize) {
     println!("| batch | µs per update | µs per sample |");
     println!("|--:|--:|--:|");
     println!("| 1 | {b1:.2} | {b1:.2} |");
+    println!("| 1, `backward_with` (one forward pass) | {b1_with:.2} | {b1_with:.2} |");
     println!("| 32 | {b32:.2} | {:.3} |", b32 / 32.0);
 }

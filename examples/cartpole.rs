@@ -1,6 +1,6 @@
 //! CartPole-v1 (Gym's constants, written here) solved with REINFORCE: a
 //! 4-32-32-2 tanh policy whose logits get the policy gradient through
-//! `backward_from` (no loss is declared: the objective is the example's).
+//! `backward_with` (no loss is declared: the objective is the example's).
 //! Trains until the greedy policy balances the pole for the full 500
 //! steps, keeps the best greedy policy, saves it to
 //! `target/cartpole_policy.safetensors` and prints, last, the mean return

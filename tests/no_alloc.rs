@@ -83,6 +83,10 @@ macro_rules! every_method {
                 sink += net.backward_from(&x, &d, &mut grad)[0] + net.input_gradient(&x, &d)[0];
                 sink += net.loss_input_gradient(&x, &d)[0];
                 sink += net.backward_from_batch(&xs, &ds, &mut grad)[3][0];
+                sink += net.backward_with(&x, &mut grad, |y| y.map(|v| v - 0.5))[0];
+                sink += net.input_gradient_with(&x, |y| y.map(|v| v - 0.5))[0];
+                sink += net
+                    .backward_with_batch(&xs, &mut grad, |ys| ys.map(|y| y.map(|v| v - 0.5)))[3][0];
                 sgd.step(&mut *net, &grad);
                 adam.step(&mut *net, &grad);
                 rprop.step(&mut *net, &grad);
@@ -145,6 +149,9 @@ fn hot_paths_never_allocate() {
             sink += looped.backward_from(&x64, &d10, &mut looped_grad)[7];
             sink += looped.input_gradient(&x64, &d10)[9];
             sink += looped.backward_from_batch(&[x64; 2], &[d10; 2], &mut looped_grad)[1][0];
+            sink += looped.backward_with(&x64, &mut looped_grad, |y| y.map(|v| 1.0 - v))[7];
+            sink += looped.input_gradient_with(&x64, |y| y.map(|v| 1.0 - v))[9];
+            sink += looped.backward_with_batch(&[x64; 2], &mut looped_grad, |ys| *ys)[1][0];
             sink += tuned_for_grad.backward_from(&x64, &d10, &mut tuned_grad_from)[0];
         }
         tuned_for_grad.b3[0] += sink * 0.0;
@@ -166,6 +173,9 @@ fn hot_paths_never_allocate() {
                 pair_grad.set_zero();
                 sink += pair.backward_from(&[1.0, 0.0], &[0.5, -0.5], &mut pair_grad)[0];
                 sink += pair.input_gradient(&[1.0, 0.0], &[0.5, -0.5])[1];
+                sink += pair.backward_with(&[1.0, 0.0], &mut pair_grad, |y| y.map(|v| -v))[0];
+                sink += pair.input_gradient_with(&[1.0, 0.0], |y| y.map(|v| -v))[1];
+                sink += pair.backward_with_batch(&[[1.0, 0.0]; 4], &mut pair_grad, |ys| *ys)[3][0];
                 sink +=
                     pair.backward_from_batch(&[[1.0, 0.0]; 4], &[[0.5, 0.0]; 4], &mut pair_grad)[3]
                         [0];

@@ -84,7 +84,8 @@ pub fn greedy(policy: &Policy, state: &[f32; 4]) -> usize {
 
 /// REINFORCE with a normalised-return baseline: one episode's rollout in
 /// fixed arrays, then one Adam step on −Σₜ Gₜ log π(aₜ|sₜ), its gradient
-/// fed to the policy through `backward_from` (dy = ∂J/∂logits).
+/// fed to the policy through `backward_with` (dy = ∂J/∂logits, computed
+/// from the logits of the same forward pass).
 pub struct Reinforce {
     pub policy: Policy,
     grad: Policy,
@@ -149,15 +150,17 @@ impl Reinforce {
         self.grad.set_zero();
         for t in 0..n {
             let advantage = (self.returns[t] - mean) * scale;
-            let p = probabilities(self.policy.forward(&self.states[t]));
+            let action = self.actions[t];
             // ∂(−A log π(a|s))/∂logits = A (π − onehot(a)), averaged over
-            // the episode.
-            let dy: [f32; 2] = core::array::from_fn(|k| {
-                let onehot = if k == self.actions[t] { 1.0 } else { 0.0 };
-                advantage * (p[k] - onehot) / n as f32
-            });
+            // the episode, from the logits of the same forward pass.
             self.policy
-                .backward_from(&self.states[t], &dy, &mut self.grad);
+                .backward_with(&self.states[t], &mut self.grad, |logits| {
+                    let p = probabilities(*logits);
+                    core::array::from_fn(|k| {
+                        let onehot = if k == action { 1.0 } else { 0.0 };
+                        advantage * (p[k] - onehot) / n as f32
+                    })
+                });
         }
         self.adam.step(&mut self.policy, &self.grad);
         self.len = 0;

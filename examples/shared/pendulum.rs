@@ -89,8 +89,9 @@ pub const BATCH: usize = 64;
 
 /// TD3 (Fujimoto et al., 2018): twin critics trained on clipped double-Q
 /// targets with target-policy smoothing, and a delayed actor update that
-/// follows ∂Q₁/∂a from the critic's `input_gradient`. The replay buffer is
-/// allocated once, in `new`; `update` allocates nothing.
+/// follows ∂Q₁/∂a from the critic's `input_gradient`, handed to the
+/// actor's `backward_with`. The replay buffer is allocated once, in `new`;
+/// `update` allocates nothing.
 pub struct Td3 {
     pub actor: Actor,
     actor_target: Actor,
@@ -173,15 +174,17 @@ impl Td3 {
             return;
         }
         // Actor: ascend Q₁(s, μ(s)); ∂Q₁/∂a is the critic's input gradient
-        // at the action, fed back through the actor with `backward_from`.
+        // at the action the actor outputs, fed back through the actor in the
+        // same call (`backward_with`: one forward pass of the actor).
         self.actor_grad.set_zero();
+        let critic = &self.critics[0];
         for t in &batch {
-            let a = self.actor.forward(&t.state)[0];
-            let input = [t.state[0], t.state[1], t.state[2], a];
-            let dq = self.critics[0].input_gradient(&input, &[1.0]);
-            let dy = [-dq[3] / BATCH as f32]; // minimise −Q, averaged
             self.actor
-                .backward_from(&t.state, &dy, &mut self.actor_grad);
+                .backward_with(&t.state, &mut self.actor_grad, |a| {
+                    let input = [t.state[0], t.state[1], t.state[2], a[0]];
+                    let dq = critic.input_gradient(&input, &[1.0]);
+                    [-dq[3] / BATCH as f32] // minimise −Q, averaged
+                });
         }
         self.actor_adam.step(&mut self.actor, &self.actor_grad);
         soft_update(&mut self.actor_target, &self.actor);

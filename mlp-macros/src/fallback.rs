@@ -87,6 +87,32 @@ fn typed(net: &Network) -> TokenStream {
                 let _ = (xs, dys, grad);
                 [[0.0; #inputs]; B]
             }
+            pub fn backward_with<F>(&self, x: &[#ty; #inputs], grad: &mut Self, dy: F) -> [#ty; #inputs]
+            where
+                F: FnOnce(&[#ty; #outputs]) -> [#ty; #outputs],
+            {
+                let _ = (x, grad, dy);
+                [0.0; #inputs]
+            }
+            pub fn input_gradient_with<F>(&self, x: &[#ty; #inputs], dy: F) -> [#ty; #inputs]
+            where
+                F: FnOnce(&[#ty; #outputs]) -> [#ty; #outputs],
+            {
+                let _ = (x, dy);
+                [0.0; #inputs]
+            }
+            pub fn backward_with_batch<const B: usize, F>(
+                &self,
+                xs: &[[#ty; #inputs]; B],
+                grad: &mut Self,
+                dys: F,
+            ) -> [[#ty; #inputs]; B]
+            where
+                F: FnOnce(&[[#ty; #outputs]; B]) -> [[#ty; #outputs]; B],
+            {
+                let _ = (xs, grad, dys);
+                [[0.0; #inputs]; B]
+            }
         }
     });
     let unavailable = expand::unavailable_methods(net, net.loss.is_some());

@@ -36,15 +36,16 @@ use core::marker::PhantomData;
 /// ```
 ///
 /// Everything else comes from the parts: `model.first` and `model.second`
-/// are the networks themselves. `backward_from` and `input_gradient`
-/// compute A's forward pass twice (once for B's input, once inside A's own
-/// method).
+/// are the networks themselves. The gradient methods run each part's
+/// forward pass once: A's `backward_with` (or `input_gradient_with`, or
+/// `backward_with_batch`) hands A's output to B's method, whose input
+/// gradient is A's dy.
 ///
 /// Where B has a declared loss, the chain trains on it: it is
 /// [`Trainable`] (`loss`, `backward`, `backward_batch`, `train_step`, so
 /// `Fit` too) and [`LossInputGradient`], through B's `backward` and its
 /// `loss_input_gradient` as A's dy (B's forward pass then runs twice per
-/// call as well). Its `train_step` is SGD on both parts, with a gradient of
+/// call). Its `train_step` is SGD on both parts, with a gradient of
 /// A's size on the stack. For an objective of your own, hand
 /// `backward_from` its ∂L/∂y; for cross-entropy of your own, end B in
 /// `linear` and pass softmax(z) − d, the gradient with respect to the
@@ -122,6 +123,51 @@ impl<A: Params, B, const MID: usize> Chain<A, B, MID> {
         Self: Differentiable<IN, OUT, Scalar = A::Scalar>,
     {
         Differentiable::input_gradient(self, x, dy)
+    }
+
+    /// [`Differentiable::backward_with`] through both parts.
+    #[inline]
+    pub fn backward_with<const IN: usize, const OUT: usize, F>(
+        &self,
+        x: &[A::Scalar; IN],
+        grad: &mut Self,
+        dy: F,
+    ) -> [A::Scalar; IN]
+    where
+        Self: Differentiable<IN, OUT, Scalar = A::Scalar>,
+        F: FnOnce(&[A::Scalar; OUT]) -> [A::Scalar; OUT],
+    {
+        Differentiable::backward_with(self, x, grad, dy)
+    }
+
+    /// [`Differentiable::input_gradient_with`] through both parts.
+    #[inline]
+    #[must_use]
+    pub fn input_gradient_with<const IN: usize, const OUT: usize, F>(
+        &self,
+        x: &[A::Scalar; IN],
+        dy: F,
+    ) -> [A::Scalar; IN]
+    where
+        Self: Differentiable<IN, OUT, Scalar = A::Scalar>,
+        F: FnOnce(&[A::Scalar; OUT]) -> [A::Scalar; OUT],
+    {
+        Differentiable::input_gradient_with(self, x, dy)
+    }
+
+    /// [`Differentiable::backward_with_batch`] through both parts.
+    #[inline]
+    pub fn backward_with_batch<const IN: usize, const OUT: usize, const BATCH: usize, F>(
+        &self,
+        xs: &[[A::Scalar; IN]; BATCH],
+        grad: &mut Self,
+        dys: F,
+    ) -> [[A::Scalar; IN]; BATCH]
+    where
+        Self: Differentiable<IN, OUT, Scalar = A::Scalar>,
+        F: FnOnce(&[[A::Scalar; OUT]; BATCH]) -> [[A::Scalar; OUT]; BATCH],
+    {
+        Differentiable::backward_with_batch(self, xs, grad, dys)
     }
 
     /// [`Differentiable::backward_from_batch`] through both parts.
@@ -280,7 +326,8 @@ where
     A: Differentiable<IN, MID>,
     B: Differentiable<MID, OUT, Scalar = A::Scalar>,
 {
-    /// B's `backward_from` at A's output, whose input gradient is A's dy.
+    /// B's `backward_from` at A's output, whose input gradient is A's dy
+    /// (A's `backward_with`, so A's forward pass runs once).
     #[inline]
     fn backward_from(
         &self,
@@ -288,9 +335,10 @@ where
         dy: &[Self::Scalar; OUT],
         grad: &mut Self,
     ) -> [Self::Scalar; IN] {
-        let hidden = self.first.forward(x);
-        let d_hidden = self.second.backward_from(&hidden, dy, &mut grad.second);
-        self.first.backward_from(x, &d_hidden, &mut grad.first)
+        let second = &mut grad.second;
+        self.first.backward_with(x, &mut grad.first, |hidden| {
+            self.second.backward_from(hidden, dy, second)
+        })
     }
 
     #[inline]
@@ -299,8 +347,29 @@ where
         x: &[Self::Scalar; IN],
         dy: &[Self::Scalar; OUT],
     ) -> [Self::Scalar; IN] {
-        let d_hidden = self.second.input_gradient(&self.first.forward(x), dy);
-        self.first.input_gradient(x, &d_hidden)
+        self.first
+            .input_gradient_with(x, |hidden| self.second.input_gradient(hidden, dy))
+    }
+
+    /// Each part's `backward_with`: one forward pass of each.
+    #[inline]
+    fn backward_with<F>(&self, x: &[Self::Scalar; IN], grad: &mut Self, dy: F) -> [Self::Scalar; IN]
+    where
+        F: FnOnce(&[Self::Scalar; OUT]) -> [Self::Scalar; OUT],
+    {
+        let second = &mut grad.second;
+        self.first.backward_with(x, &mut grad.first, |hidden| {
+            self.second.backward_with(hidden, second, dy)
+        })
+    }
+
+    #[inline]
+    fn input_gradient_with<F>(&self, x: &[Self::Scalar; IN], dy: F) -> [Self::Scalar; IN]
+    where
+        F: FnOnce(&[Self::Scalar; OUT]) -> [Self::Scalar; OUT],
+    {
+        self.first
+            .input_gradient_with(x, |hidden| self.second.input_gradient_with(hidden, dy))
     }
 
     #[inline]
@@ -310,15 +379,28 @@ where
         dys: &[[Self::Scalar; OUT]; BATCH],
         grad: &mut Self,
     ) -> [[Self::Scalar; IN]; BATCH] {
-        let mut hidden = [[<Self::Scalar as Scalar>::ZERO; MID]; BATCH];
-        for (h, x) in hidden.iter_mut().zip(xs) {
-            *h = self.first.forward(x);
-        }
-        let d_hidden = self
-            .second
-            .backward_from_batch(&hidden, dys, &mut grad.second);
+        let second = &mut grad.second;
         self.first
-            .backward_from_batch(xs, &d_hidden, &mut grad.first)
+            .backward_with_batch(xs, &mut grad.first, |hidden| {
+                self.second.backward_from_batch(hidden, dys, second)
+            })
+    }
+
+    #[inline]
+    fn backward_with_batch<const BATCH: usize, F>(
+        &self,
+        xs: &[[Self::Scalar; IN]; BATCH],
+        grad: &mut Self,
+        dys: F,
+    ) -> [[Self::Scalar; IN]; BATCH]
+    where
+        F: FnOnce(&[[Self::Scalar; OUT]; BATCH]) -> [[Self::Scalar; OUT]; BATCH],
+    {
+        let second = &mut grad.second;
+        self.first
+            .backward_with_batch(xs, &mut grad.first, |hidden| {
+                self.second.backward_with_batch(hidden, second, dys)
+            })
     }
 }
 
@@ -399,7 +481,7 @@ impl<A: Params, B, const MID: usize> Chain<A, B, MID> {
 /// A chain trains on its last part's declared loss: B's `backward` (or
 /// `backward_batch`) for B's gradient, B's [`LossInputGradient`] as A's dy
 /// for A's. Each call runs B's forward pass twice (its `backward` and its
-/// input gradient) and A's twice, as [`Differentiable`] does.
+/// input gradient) and A's once.
 impl<A, B, const IN: usize, const MID: usize, const OUT: usize> Trainable<IN, OUT>
     for Chain<A, B, MID>
 where
@@ -420,10 +502,11 @@ where
         d: &[Self::Scalar; OUT],
         grad: &mut Self,
     ) -> Self::Scalar {
-        let hidden = self.first.forward(x);
-        let loss = self.second.backward(&hidden, d, &mut grad.second);
-        let d_hidden = self.second.loss_input_gradient(&hidden, d);
-        self.first.backward_from(x, &d_hidden, &mut grad.first);
+        let (second, mut loss) = (&mut grad.second, Self::Scalar::ZERO);
+        self.first.backward_with(x, &mut grad.first, |hidden| {
+            loss = self.second.backward(hidden, d, second);
+            self.second.loss_input_gradient(hidden, d)
+        });
         loss
     }
 
@@ -440,18 +523,17 @@ where
         if BATCH == 0 {
             return Self::Scalar::ZERO;
         }
-        let mut hidden = [[Self::Scalar::ZERO; MID]; BATCH];
-        for (h, x) in hidden.iter_mut().zip(xs) {
-            *h = self.first.forward(x);
-        }
-        let loss = self.second.backward_batch(&hidden, ds, &mut grad.second);
-        let inv = Self::Scalar::ONE / Self::Scalar::from_f64(BATCH as f64);
-        let mut d_hidden = [[Self::Scalar::ZERO; MID]; BATCH];
-        for ((dh, h), d) in d_hidden.iter_mut().zip(&hidden).zip(ds) {
-            *dh = self.second.loss_input_gradient(h, d).map(|g| g * inv);
-        }
+        let (second, mut loss) = (&mut grad.second, Self::Scalar::ZERO);
         self.first
-            .backward_from_batch(xs, &d_hidden, &mut grad.first);
+            .backward_with_batch(xs, &mut grad.first, |hidden| {
+                loss = self.second.backward_batch(hidden, ds, second);
+                let inv = Self::Scalar::ONE / Self::Scalar::from_f64(BATCH as f64);
+                core::array::from_fn(|k| {
+                    self.second
+                        .loss_input_gradient(&hidden[k], &ds[k])
+                        .map(|g| g * inv)
+                })
+            });
         loss
     }
 
@@ -465,11 +547,13 @@ where
         d: &[Self::Scalar; OUT],
         lr: Self::Scalar,
     ) -> Self::Scalar {
-        let hidden = self.first.forward(x);
-        let d_hidden = self.second.loss_input_gradient(&hidden, d);
-        let loss = self.second.train_step(&hidden, d, lr);
-        let mut grad = A::zeroed();
-        self.first.backward_from(x, &d_hidden, &mut grad);
+        let (mut grad, mut loss) = (A::zeroed(), Self::Scalar::ZERO);
+        let second = &mut self.second;
+        self.first.backward_with(x, &mut grad, |hidden| {
+            let d_hidden = second.loss_input_gradient(hidden, d);
+            loss = second.train_step(hidden, d, lr);
+            d_hidden
+        });
         for range in A::trainable() {
             let (Some(p), Some(g)) = (
                 self.first.params_mut().get_mut(range.clone()),
@@ -495,7 +579,7 @@ where
         x: &[Self::Scalar; IN],
         d: &[Self::Scalar; OUT],
     ) -> [Self::Scalar; IN] {
-        let d_hidden = self.second.loss_input_gradient(&self.first.forward(x), d);
-        self.first.input_gradient(x, &d_hidden)
+        self.first
+            .input_gradient_with(x, |hidden| self.second.loss_input_gradient(hidden, d))
     }
 }

@@ -287,6 +287,70 @@ pub trait Differentiable<const IN: usize, const OUT: usize>: Network<IN, OUT> {
         dys: &[[Self::Scalar; OUT]; B],
         grad: &mut Self,
     ) -> [[Self::Scalar; IN]; B];
+
+    /// `backward_from` with dy computed from the output: calls `dy` with
+    /// y = `forward(x)` and backpropagates what it returns. Generated
+    /// networks and chains run the forward pass once (this default runs it
+    /// twice); the values are those of `forward` then `backward_from`.
+    ///
+    /// ```
+    /// mlp::network! { pub struct Net<input 2, dense 8 tanh, dense 2 linear>; }
+    /// use mlp::{Differentiable, Network, Params};
+    ///
+    /// let net = Net::new(&mut <mlp::rand::rngs::SmallRng as mlp::rand::SeedableRng>::seed_from_u64(1));
+    /// let (x, target) = ([0.5, -0.5], [1.0, 0.0]);
+    /// let mut grad = Net::zeroed();
+    /// // An objective of your own, J = Σ |y − target|³ / 3: ∂J/∂y = |r|·r.
+    /// let mut j = 0.0;
+    /// let dx = net.backward_with(&x, &mut grad, |y| {
+    ///     let r = [y[0] - target[0], y[1] - target[1]];
+    ///     j = r.iter().map(|r: &f32| r.abs().powi(3) / 3.0).sum();
+    ///     [r[0].abs() * r[0], r[1].abs() * r[1]]
+    /// });
+    /// let y = net.forward(&x);
+    /// let dy = [(y[0] - target[0]).abs() * (y[0] - target[0]), (y[1] - target[1]).abs() * (y[1] - target[1])];
+    /// let mut again = Net::zeroed();
+    /// assert_eq!(dx, net.backward_from(&x, &dy, &mut again));
+    /// assert_eq!(grad.params(), again.params());
+    /// assert!(j > 0.0);
+    /// ```
+    fn backward_with<F>(&self, x: &[Self::Scalar; IN], grad: &mut Self, dy: F) -> [Self::Scalar; IN]
+    where
+        F: FnOnce(&[Self::Scalar; OUT]) -> [Self::Scalar; OUT],
+    {
+        let dy = dy(&self.forward(x));
+        self.backward_from(x, &dy, grad)
+    }
+
+    /// `input_gradient` with dy computed from the output, as in
+    /// [`backward_with`](Self::backward_with).
+    #[must_use]
+    fn input_gradient_with<F>(&self, x: &[Self::Scalar; IN], dy: F) -> [Self::Scalar; IN]
+    where
+        F: FnOnce(&[Self::Scalar; OUT]) -> [Self::Scalar; OUT],
+    {
+        let dy = dy(&self.forward(x));
+        self.input_gradient(x, &dy)
+    }
+
+    /// `backward_from_batch` with the output gradients computed from the
+    /// outputs, as in [`backward_with`](Self::backward_with): `dys` gets
+    /// the batch's outputs, sample-major. Generated networks and chains
+    /// run the forward pass once, for the whole batch (so `dys` sees
+    /// `forward_batch`'s values); this default runs `forward` per sample,
+    /// then `backward_from_batch`.
+    fn backward_with_batch<const B: usize, F>(
+        &self,
+        xs: &[[Self::Scalar; IN]; B],
+        grad: &mut Self,
+        dys: F,
+    ) -> [[Self::Scalar; IN]; B]
+    where
+        F: FnOnce(&[[Self::Scalar; OUT]; B]) -> [[Self::Scalar; OUT]; B],
+    {
+        let dys = dys(&core::array::from_fn(|k| self.forward(&xs[k])));
+        self.backward_from_batch(xs, &dys, grad)
+    }
 }
 
 /// Never implemented: the bound of the gradient methods a network with a

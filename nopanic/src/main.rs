@@ -19,8 +19,8 @@
 //!
 //! Covered: `forward`, `forward_batch`, `loss`, `backward`,
 //! `backward_batch`, `train_step`, `backward_from`, `input_gradient`,
-//! `loss_input_gradient`,
-//! `backward_from_batch` of f32 and f64, unrolled and looped networks, a
+//! `loss_input_gradient`, `backward_from_batch`, `backward_with`,
+//! `input_gradient_with` and `backward_with_batch` (dy from the outputs) of f32 and f64, unrolled and looped networks, a
 //! frozen layer, softmax outputs and `#[flush_subnormals]`; the integer
 //! networks' `forward`;
 //! every optimiser's `step`.
@@ -118,6 +118,20 @@ macro_rules! checked {
                 ) -> [[$t; $i]; B] {
                     n.backward_from_batch(x, dy, g)
                 }
+                pub fn [<$run _backward_with>](n: &$n, x: &[$t; $i], d: &[$t; $o], g: &mut $n) -> [$t; $i] {
+                    n.backward_with(x, g, |y| core::array::from_fn(|k| y[k] - d[k]))
+                }
+                pub fn [<$run _input_gradient_with>](n: &$n, x: &[$t; $i], d: &[$t; $o]) -> [$t; $i] {
+                    n.input_gradient_with(x, |y| core::array::from_fn(|k| y[k] - d[k]))
+                }
+                pub fn [<$run _backward_with_batch>](
+                    n: &$n,
+                    x: &[[$t; $i]; B],
+                    d: &[[$t; $o]; B],
+                    g: &mut $n,
+                ) -> [[$t; $i]; B] {
+                    n.backward_with_batch(x, g, |ys| core::array::from_fn(|s| core::array::from_fn(|k| ys[s][k] - d[s][k])))
+                }
                 pub fn [<$run _sgd>](o: &mut Sgd<$n>, n: &mut $n, g: &$n) {
                     o.step(n, g)
                 }
@@ -147,6 +161,9 @@ macro_rules! checked {
                 black_box([<$run _input_gradient>](&n, &x, &d));
                 black_box([<$run _loss_input_gradient>](&n, &x, &d));
                 black_box([<$run _backward_from_batch>](&n, &xs, &ds, &mut g));
+                black_box([<$run _backward_with>](&n, &x, &d, &mut g));
+                black_box([<$run _input_gradient_with>](&n, &x, &d));
+                black_box([<$run _backward_with_batch>](&n, &xs, &ds, &mut g));
                 [<$run _sgd>](&mut Sgd::new(0.01).nesterov(0.9), &mut n, &g);
                 [<$run _adam>](&mut Adam::adamw(0.01, 0.01), &mut n, &g);
                 [<$run _rprop>](&mut Rprop::new(), &mut n, &g);
@@ -213,12 +230,14 @@ fn run_all() {
 #[cfg(not(target_os = "none"))]
 fn main() {
     run_all();
+    // 16 wrappers per network of `checked!`, seven networks, two integer
+    // networks' `forward`.
     #[cfg(not(feature = "rtsan"))]
-    println!("no panic path in {} checked functions", 7 * 13 + 2);
+    println!("no panic path in {} checked functions", 7 * 16 + 2);
     #[cfg(feature = "rtsan")]
     println!(
         "RealtimeSanitizer: no allocation, lock or blocking call in {} functions",
-        7 * 13 + 2
+        7 * 16 + 2
     );
 }
 

@@ -57,6 +57,15 @@ fn a_chain_is_the_network_with_all_its_layers() {
         assert_eq!(dx, c.backward_from(&x, &dy, &mut g_c));
         assert_eq!(g_ab.params(), g_c.params());
         assert_eq!(ab.input_gradient(&x, &dy), c.input_gradient(&x, &dy));
+        let (mut w_ab, mut w_c) = (Ab::zeroed(), C::zeroed());
+        let half = |y: &[f64; 2]| y.map(|v| 0.5 * v);
+        let dx = ab.backward_with(&x, &mut w_ab, half);
+        assert_eq!(dx, c.backward_with(&x, &mut w_c, half));
+        assert_eq!(w_ab.params(), w_c.params());
+        assert_eq!(
+            ab.input_gradient_with(&x, half),
+            c.input_gradient_with(&x, half)
+        );
 
         let xs: [[f64; 3]; 5] = core::array::from_fn(|k| inputs(seed * 10 + k as u64).0);
         let dys: [[f64; 2]; 5] = core::array::from_fn(|k| inputs(seed * 10 + k as u64).1);

@@ -51,6 +51,25 @@ where
             net.input_gradient(&x, &dy),
             "input_gradient is backward_from's dx"
         );
+        // With dy computed from the output: the output is forward's, and
+        // the gradients are backward_from's with that dy, bit for bit.
+        let y = net.forward(&x);
+        let mut with = N::zeroed();
+        let dx_with = net.backward_with(&x, &mut with, |out| {
+            assert_eq!(out, &y, "backward_with hands over forward's output");
+            dy
+        });
+        assert_eq!(dx_with, dx, "backward_with returns backward_from's dx");
+        assert_eq!(
+            with.params(),
+            grad.params(),
+            "backward_with adds backward_from's gradient"
+        );
+        let dx_alone = net.input_gradient_with(&x, |out| {
+            assert_eq!(out, &y, "input_gradient_with hands over forward's output");
+            dy
+        });
+        assert_eq!(dx_alone, dx, "input_gradient_with is backward_from's dx");
 
         // Parameters: frozen ones get nothing, the others ∂J/∂θ.
         let trainable = N::trainable();
@@ -97,6 +116,21 @@ where
         let rounding = rel_errors(dxs.as_flattened(), &[dx0, dx1].concat())
             .max(rel_errors(batch.params(), one_by_one.params()));
         assert!(rounding < 1e-12, "batch = sum of samples: {rounding:e}");
+        // dys from the batch's outputs: backward_from_batch's gradients
+        // with those dys, bit for bit; the outputs are forward's up to the
+        // order of summation.
+        let mut with = N::zeroed();
+        let dxs_with = net.backward_with_batch(&xs, &mut with, |ys| {
+            let per_sample = [net.forward(&xs[0]), net.forward(&xs[1])];
+            let rounding = rel_errors(ys.as_flattened(), per_sample.as_flattened());
+            assert!(rounding < 1e-12, "the batch's outputs: {rounding:e}");
+            dys
+        });
+        assert_eq!(
+            dxs_with, dxs,
+            "backward_with_batch returns backward_from_batch's dxs"
+        );
+        assert_eq!(with.params(), batch.params(), "and adds its gradient");
     }
     worst
 }
@@ -274,6 +308,10 @@ fn f32_methods_agree() {
     let mut grad = Policy::zeroed();
     let dx = net.backward_from(&x, &dy, &mut grad);
     assert_eq!(dx, net.input_gradient(&x, &dy));
+    let mut with = Policy::zeroed();
+    assert_eq!(dx, net.backward_with(&x, &mut with, |_| dy));
+    assert_eq!(with.params(), grad.params());
+    assert_eq!(dx, net.input_gradient_with(&x, |_| dy));
     let mut batch = Policy::zeroed();
     let dxs = net.backward_from_batch(&[x; 3], &[dy; 3], &mut batch);
     // The batch's layers sum in another order than `forward`'s.

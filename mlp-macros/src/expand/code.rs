@@ -19,6 +19,35 @@ pub fn float(x: f64) -> TokenStream {
     quote!(#l)
 }
 
+/// Methods that exist only so that calling one is an error that explains
+/// itself: each takes `arguments` values of any types (the first's type
+/// `X`), and `bound` (over `X`) names a trait that is never implemented,
+/// whose `on_unimplemented` message says why. `mutable`: `&mut self`.
+pub fn never_methods(bound: &TokenStream, methods: &[(&str, bool, usize)]) -> TokenStream {
+    let methods = methods.iter().map(|&(method, mutable, arguments)| {
+        let method = format_ident!("{method}");
+        let receiver = if mutable {
+            quote!(&mut self)
+        } else {
+            quote!(&self)
+        };
+        let types: Vec<Ident> = (0..arguments)
+            .map(|i| match i {
+                0 => format_ident!("X"),
+                _ => format_ident!("A{i}"),
+            })
+            .collect();
+        let values = (0..arguments).map(|i| format_ident!("_a{i}"));
+        quote! {
+            #[doc(hidden)]
+            pub fn #method<#(#types),*>(#receiver, #(#values: #types),*) -> ! where Self: #bound {
+                ::core::unreachable!()
+            }
+        }
+    });
+    quote!(#(#methods)*)
+}
+
 /// The impls of one declaration (not its type definitions, which must be
 /// nameable), inside `const _: () = { .. };` as serde_derive emits them:
 /// there `mlp` names the runtime's `::mlp::__private`, so generated code

@@ -84,6 +84,8 @@ fn gradients(net: &Network) -> Vec<String> {
         lines.push(format!("- δ{s} = {name}′(h{s}) ⊙ (W{next})ᵀ δ{next}"));
     }
     lines.push("- dx = (W¹)ᵀ δ¹, returned; `backward_from` also adds δ^l (y^(l−1))ᵀ and δ^l into the gradient of every layer that is not `frozen`.".to_owned());
+    lines.push(String::new());
+    lines.push("`backward_with`, `input_gradient_with` and `backward_with_batch` take dy from a closure of the outputs of their own forward pass.".to_owned());
     lines
 }
 

@@ -6,23 +6,29 @@
 //! f′(hˡ) ⊙ (Wˡ⁺¹)ᵀ δˡ⁺¹ (`backward::hidden_delta`), and dx = (W¹)ᵀ δ¹.
 
 use super::backward::{self, Apply};
-use super::code::{activation_value, array, lit, name, sum};
+use super::code::{activation_value, array, lit, name, never_methods, sum};
 use super::forward;
 use crate::model::{Activation, Network};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The three methods, inherent, for a network without `step`/`sign`.
+/// The gradient methods, inherent, for a network without `step`/`sign`.
 pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
     let inputs = lit(net.inputs.value);
     let outputs = lit(net.output().width.value);
     let layers = forward::run(net, ty, forward::Reads::DeltasFrom(1), true);
-    let deltas = all_deltas(net, ty);
+    let all_deltas = all_deltas(net, ty);
     let (lowest, dx) = input_delta(net, ty, Method::BackwardFrom);
     let accumulate = backward::apply_from(net, &Apply::Accumulate, lowest);
     let (_, dx_alone) = input_delta(net, ty, Method::InputGradient);
-    let batch = batch_body(net);
-    let dy = forward::flush_argument(net, &quote!(dy));
+    let batch = batch_body(net, false);
+    let batch_with = batch_body(net, true);
+    let flush = forward::flush_argument(net, &quote!(dy));
+    let y = name("y", net.output().index);
+    // Every δ from the argument dy, or from the closure dy called with the
+    // outputs of the same forward pass.
+    let deltas = quote!(#flush #layers #all_deltas);
+    let deltas_with = quote!(#layers let dy = &dy(&#y); #flush #all_deltas);
     quote! {
         /// Backpropagates the output gradient `dy` (∂J/∂y for any objective
         /// J of the outputs) for input `x`: adds (`grad += ∂⟨dy, y(x)⟩/∂θ`)
@@ -32,8 +38,6 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
         /// adds what `backward` adds.
         #[inline]
         pub fn backward_from(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs], grad: &mut Self) -> [#ty; #inputs] {
-            #dy
-            #layers
             #deltas
             #accumulate
             #dx
@@ -45,9 +49,37 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
         #[inline]
         #[must_use]
         pub fn input_gradient(&self, x: &[#ty; #inputs], dy: &[#ty; #outputs]) -> [#ty; #inputs] {
-            #dy
-            #layers
             #deltas
+            #dx_alone
+        }
+
+        /// `backward_from` with `dy` computed from the output: runs the
+        /// forward pass once, hands its output y to `dy`, and
+        /// backpropagates what `dy` returns, adding the parameter gradient
+        /// into `grad` and returning the input gradient. The same values
+        /// as `forward` followed by `backward_from`, one forward pass
+        /// cheaper: for an objective of the outputs (a policy gradient, a
+        /// loss of your own, the next network of a chain).
+        #[inline]
+        pub fn backward_with<F>(&self, x: &[#ty; #inputs], grad: &mut Self, dy: F) -> [#ty; #inputs]
+        where
+            F: FnOnce(&[#ty; #outputs]) -> [#ty; #outputs],
+        {
+            #deltas_with
+            #accumulate
+            #dx
+        }
+
+        /// `input_gradient` with `dy` computed from the output, as
+        /// `backward_with` is: one forward pass, no parameter-gradient
+        /// work.
+        #[inline]
+        #[must_use]
+        pub fn input_gradient_with<F>(&self, x: &[#ty; #inputs], dy: F) -> [#ty; #inputs]
+        where
+            F: FnOnce(&[#ty; #outputs]) -> [#ty; #outputs],
+        {
+            #deltas_with
             #dx_alone
         }
 
@@ -67,27 +99,40 @@ pub fn methods(net: &Network, ty: &TokenStream) -> TokenStream {
         ) -> [[#ty; #inputs]; B] {
             #batch
         }
+
+        /// `backward_from_batch` with the output gradients computed from
+        /// the outputs, as `backward_with` is for one sample: `dys` gets
+        /// what `forward_batch` returns (sample-major), and the batch's
+        /// forward pass runs once.
+        #[inline]
+        pub fn backward_with_batch<const B: usize, F>(
+            &self,
+            xs: &[[#ty; #inputs]; B],
+            grad: &mut Self,
+            dys: F,
+        ) -> [[#ty; #inputs]; B]
+        where
+            F: FnOnce(&[[#ty; #outputs]; B]) -> [[#ty; #outputs]; B],
+        {
+            #batch_with
+        }
     }
 }
 
 /// For a network with `step` or `sign`: the methods exist only to say, at
 /// the call, why there is no gradient (the bound never holds).
 pub fn undifferentiable_methods() -> TokenStream {
-    let bound = quote!(where Self: ::mlp::__private::AllLayersDifferentiable<X>);
-    quote! {
-        #[doc(hidden)]
-        pub fn backward_from<X, D, G>(&self, _x: X, _dy: D, _grad: G) -> ! #bound {
-            ::core::unreachable!()
-        }
-        #[doc(hidden)]
-        pub fn input_gradient<X, D>(&self, _x: X, _dy: D) -> ! #bound {
-            ::core::unreachable!()
-        }
-        #[doc(hidden)]
-        pub fn backward_from_batch<X, D, G>(&self, _xs: X, _dys: D, _grad: G) -> ! #bound {
-            ::core::unreachable!()
-        }
-    }
+    never_methods(
+        &quote!(::mlp::__private::AllLayersDifferentiable<X>),
+        &[
+            ("backward_from", false, 3),
+            ("input_gradient", false, 2),
+            ("backward_from_batch", false, 3),
+            ("backward_with", false, 3),
+            ("input_gradient_with", false, 2),
+            ("backward_with_batch", false, 3),
+        ],
+    )
 }
 
 /// `impl mlp::Differentiable` delegating to the inherent methods.
@@ -113,6 +158,32 @@ pub fn trait_impl(net: &Network, ty: &TokenStream) -> TokenStream {
                 grad: &mut Self,
             ) -> [[#ty; #inputs]; B] {
                 #ident::backward_from_batch(self, xs, dys, grad)
+            }
+            #[inline]
+            fn backward_with<F>(&self, x: &[#ty; #inputs], grad: &mut Self, dy: F) -> [#ty; #inputs]
+            where
+                F: FnOnce(&[#ty; #outputs]) -> [#ty; #outputs],
+            {
+                #ident::backward_with(self, x, grad, dy)
+            }
+            #[inline]
+            fn input_gradient_with<F>(&self, x: &[#ty; #inputs], dy: F) -> [#ty; #inputs]
+            where
+                F: FnOnce(&[#ty; #outputs]) -> [#ty; #outputs],
+            {
+                #ident::input_gradient_with(self, x, dy)
+            }
+            #[inline]
+            fn backward_with_batch<const B: usize, F>(
+                &self,
+                xs: &[[#ty; #inputs]; B],
+                grad: &mut Self,
+                dys: F,
+            ) -> [[#ty; #inputs]; B]
+            where
+                F: FnOnce(&[[#ty; #outputs]; B]) -> [[#ty; #outputs]; B],
+            {
+                #ident::backward_with_batch(self, xs, grad, dys)
             }
         }
     }
@@ -149,8 +220,10 @@ fn all_deltas(net: &Network, ty: &TokenStream) -> TokenStream {
 /// `backward_from_batch`'s body: the batch forward trace, δᴸ = f′(hᴸ) ⊙ dy
 /// (softmax: y ⊙ (dy − ⟨dy, y⟩)) for every sample at once, each hidden δ
 /// as (Wᵀ Δ) ⊙ f′, every layer that trains given δ Yᵀ summed over the
-/// batch, and dX = (W¹)ᵀ Δ¹, back to sample-major.
-fn batch_body(net: &Network) -> TokenStream {
+/// batch, and dX = (W¹)ᵀ Δ¹, back to sample-major. With `from_outputs`,
+/// `dys` is a function of the outputs (`backward_with_batch`), called with
+/// them sample-major.
+fn batch_body(net: &Network, from_outputs: bool) -> TokenStream {
     let out = net.output();
     let l_out = out.index;
     let forward = forward::run_batch(net, forward::Reads::DeltasFrom(1), true);
@@ -163,10 +236,20 @@ fn batch_body(net: &Network) -> TokenStream {
     };
     let hidden = backward::batch_hidden_deltas(net, 1);
     let grads = backward::batch_gradients(net, &quote!(1.0));
-    let dys = forward::flush_argument(net, &quote!(dys));
+    let flush = forward::flush_argument(net, &quote!(dys));
+    let (before, after) = if from_outputs {
+        let call = quote! {
+            let dys = &dys(&mlp::batch::transpose(&#y).0);
+            #flush
+        };
+        (None, Some(call))
+    } else {
+        (flush, None)
+    };
     quote! {
-        #dys
+        #before
         #forward
+        #after
         let __dy = mlp::batch::transpose(dys);
         let #delta = #output;
         #hidden

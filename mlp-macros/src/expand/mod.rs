@@ -327,29 +327,16 @@ pub(crate) fn unavailable_methods(net: &Network, trains: bool) -> TokenStream {
 /// For an inference-only network: training methods whose bound can never
 /// hold, so calling one reports "declared without a loss" at the call.
 fn untrainable_methods() -> TokenStream {
-    let bound = quote!(where Self: ::mlp::__private::DeclaredWithLoss<X>);
-    quote! {
-        #[doc(hidden)]
-        pub fn loss<X, D>(&self, _x: X, _d: D) -> ! #bound {
-            ::core::unreachable!()
-        }
-        #[doc(hidden)]
-        pub fn backward<X, D, G>(&self, _x: X, _d: D, _grad: G) -> ! #bound {
-            ::core::unreachable!()
-        }
-        #[doc(hidden)]
-        pub fn train_step<X, D, L>(&mut self, _x: X, _d: D, _lr: L) -> ! #bound {
-            ::core::unreachable!()
-        }
-        #[doc(hidden)]
-        pub fn backward_batch<X, D, G>(&self, _xs: X, _ds: D, _grad: G) -> ! #bound {
-            ::core::unreachable!()
-        }
-        #[doc(hidden)]
-        pub fn loss_input_gradient<X, D>(&self, _x: X, _d: D) -> ! #bound {
-            ::core::unreachable!()
-        }
-    }
+    code::never_methods(
+        &quote!(::mlp::__private::DeclaredWithLoss<X>),
+        &[
+            ("loss", false, 2),
+            ("backward", false, 3),
+            ("train_step", true, 3),
+            ("backward_batch", false, 3),
+            ("loss_input_gradient", false, 2),
+        ],
+    )
 }
 
 pub(crate) fn params_impl(net: &Network, ty: &TokenStream) -> TokenStream {

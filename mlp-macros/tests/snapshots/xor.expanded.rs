@@ -27,6 +27,8 @@
 ///- δ¹ = relu′(h¹) ⊙ (W²)ᵀ δ²
 ///- dx = (W¹)ᵀ δ¹, returned; `backward_from` also adds δ^l (y^(l−1))ᵀ and δ^l into the gradient of every layer that is not `frozen`.
 ///
+///`backward_with`, `input_gradient_with` and `backward_with_batch` take dy from a closure of the outputs of their own forward pass.
+///
 ///# Real-time contract
 ///
 ///Every call of the methods below does the same work for any input (loops over the declared sizes only, no branch but the activations' selects), allocates nothing, takes no lock, makes no system call and, in a release build with fat LTO, has no panic path (proven in CI for networks of each kind, not for this exact type). Scope, Cortex-M4F stack figures and measured worst-case latency: [`mlp::realtime`].
@@ -312,6 +314,72 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
             ];
             __dx
         }
+        /// `backward_from` with `dy` computed from the output: runs the
+        /// forward pass once, hands its output y to `dy`, and
+        /// backpropagates what `dy` returns, adding the parameter gradient
+        /// into `grad` and returning the input gradient. The same values
+        /// as `forward` followed by `backward_from`, one forward pass
+        /// cheaper: for an objective of the outputs (a policy gradient, a
+        /// loss of your own, the next network of a chain).
+        #[inline]
+        pub fn backward_with<F>(&self, x: &[f32; 2], grad: &mut Self, dy: F) -> [f32; 2]
+        where
+            F: FnOnce(&[f32; 1]) -> [f32; 1],
+        {
+            let Trace { h1, y1, h2 } = trace(self, x);
+            let y2: [f32; 1] = mlp::Activation::layer(mlp::Sigmoid, &h2);
+            let dy = &dy(&y2);
+            let delta2: [f32; 1] = [
+                mlp::Elementwise::df(mlp::Sigmoid, h2[0], y2[0]) * dy[0],
+            ];
+            let delta1: [f32; 2] = [
+                mlp::Elementwise::df(mlp::Relu, h1[0], y1[0])
+                    * (self.w2[0][0] * delta2[0]),
+                mlp::Elementwise::df(mlp::Relu, h1[1], y1[1])
+                    * (self.w2[0][1] * delta2[0]),
+            ];
+            grad.w1[0][0] += delta1[0] * x[0];
+            grad.w1[0][1] += delta1[0] * x[1];
+            grad.w1[1][0] += delta1[1] * x[0];
+            grad.w1[1][1] += delta1[1] * x[1];
+            grad.b1[0] += delta1[0];
+            grad.b1[1] += delta1[1];
+            grad.w2[0][0] += delta2[0] * y1[0];
+            grad.w2[0][1] += delta2[0] * y1[1];
+            grad.b2[0] += delta2[0];
+            let __dx: [f32; 2] = [
+                self.w1[0][0] * delta1[0] + self.w1[1][0] * delta1[1],
+                self.w1[0][1] * delta1[0] + self.w1[1][1] * delta1[1],
+            ];
+            __dx
+        }
+        /// `input_gradient` with `dy` computed from the output, as
+        /// `backward_with` is: one forward pass, no parameter-gradient
+        /// work.
+        #[inline]
+        #[must_use]
+        pub fn input_gradient_with<F>(&self, x: &[f32; 2], dy: F) -> [f32; 2]
+        where
+            F: FnOnce(&[f32; 1]) -> [f32; 1],
+        {
+            let Trace { h1, y1, h2 } = trace(self, x);
+            let y2: [f32; 1] = mlp::Activation::layer(mlp::Sigmoid, &h2);
+            let dy = &dy(&y2);
+            let delta2: [f32; 1] = [
+                mlp::Elementwise::df(mlp::Sigmoid, h2[0], y2[0]) * dy[0],
+            ];
+            let delta1: [f32; 2] = [
+                mlp::Elementwise::df(mlp::Relu, h1[0], y1[0])
+                    * (self.w2[0][0] * delta2[0]),
+                mlp::Elementwise::df(mlp::Relu, h1[1], y1[1])
+                    * (self.w2[0][1] * delta2[0]),
+            ];
+            let __dx: [f32; 2] = [
+                self.w1[0][0] * delta1[0] + self.w1[1][0] * delta1[1],
+                self.w1[0][1] * delta1[0] + self.w1[1][1] * delta1[1],
+            ];
+            __dx
+        }
         /// `backward_from` for a fixed batch: adds the **sum** of the
         /// samples' parameter gradients into `grad` (the exact
         /// vector-Jacobian product of the batched function; scale `dys` by
@@ -327,6 +395,47 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
             grad: &mut Self,
         ) -> [[f32; 2]; B] {
             let BatchTrace { h1, y1, h2, y2 } = batch_trace(self, xs);
+            let __dy = mlp::batch::transpose(dys);
+            let delta2 = mlp::batch::chain(mlp::Sigmoid, |_, dy| dy, &h2, &y2, &__dy);
+            let delta1 = mlp::batch::hidden_delta(
+                mlp::Relu,
+                &self.w2,
+                &delta2,
+                &h1,
+                &y1,
+            );
+            mlp::batch::accumulate(
+                &mut grad.w1,
+                &mut grad.b1,
+                &delta1,
+                &mlp::batch::aligned(xs),
+                1.0,
+            );
+            mlp::batch::accumulate(
+                &mut grad.w2,
+                &mut grad.b2,
+                &delta2,
+                &mlp::batch::transpose(&y1),
+                1.0,
+            );
+            mlp::batch::transpose(&mlp::batch::back(&self.w1, &delta1)).0
+        }
+        /// `backward_from_batch` with the output gradients computed from
+        /// the outputs, as `backward_with` is for one sample: `dys` gets
+        /// what `forward_batch` returns (sample-major), and the batch's
+        /// forward pass runs once.
+        #[inline]
+        pub fn backward_with_batch<const B: usize, F>(
+            &self,
+            xs: &[[f32; 2]; B],
+            grad: &mut Self,
+            dys: F,
+        ) -> [[f32; 2]; B]
+        where
+            F: FnOnce(&[[f32; 1]; B]) -> [[f32; 1]; B],
+        {
+            let BatchTrace { h1, y1, h2, y2 } = batch_trace(self, xs);
+            let dys = &dys(&mlp::batch::transpose(&y2).0);
             let __dy = mlp::batch::transpose(dys);
             let delta2 = mlp::batch::chain(mlp::Sigmoid, |_, dy| dy, &h2, &y2, &__dy);
             let delta1 = mlp::batch::hidden_delta(
@@ -435,6 +544,32 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
             grad: &mut Self,
         ) -> [[f32; 2]; B] {
             Xor::backward_from_batch(self, xs, dys, grad)
+        }
+        #[inline]
+        fn backward_with<F>(&self, x: &[f32; 2], grad: &mut Self, dy: F) -> [f32; 2]
+        where
+            F: FnOnce(&[f32; 1]) -> [f32; 1],
+        {
+            Xor::backward_with(self, x, grad, dy)
+        }
+        #[inline]
+        fn input_gradient_with<F>(&self, x: &[f32; 2], dy: F) -> [f32; 2]
+        where
+            F: FnOnce(&[f32; 1]) -> [f32; 1],
+        {
+            Xor::input_gradient_with(self, x, dy)
+        }
+        #[inline]
+        fn backward_with_batch<const B: usize, F>(
+            &self,
+            xs: &[[f32; 2]; B],
+            grad: &mut Self,
+            dys: F,
+        ) -> [[f32; 2]; B]
+        where
+            F: FnOnce(&[[f32; 1]; B]) -> [[f32; 1]; B],
+        {
+            Xor::backward_with_batch(self, xs, grad, dys)
         }
     }
     /// One sample's forward pass: each layer's pre-activation `h` and
