@@ -6,8 +6,11 @@
 //! methods of a `network!` type are:
 //!
 //! - **`forward`, `forward_batch`, `loss`, `backward`, `backward_batch`,
-//!   `train_step`, `loss_input_gradient`**, and, on every network without `step`/`sign`,
-//!   **`backward_from`, `input_gradient`, `backward_from_batch`**;
+//!   `train_step`, `loss_input_gradient`, `backward_and_input_gradient`**,
+//!   and, on every network without `step`/`sign`, **`backward_from`,
+//!   `input_gradient`, `backward_from_batch`, `backward_with`,
+//!   `input_gradient_with`, `backward_with_batch`** (the last three as long
+//!   as the closure you give them keeps the contract too);
 //! - the integer types' (`#[quantize]`) **`forward`**;
 //! - each optimiser's **`step`** (`Sgd`, `Adam`/AdamW, `Rprop`).
 //!

@@ -82,6 +82,7 @@ macro_rules! every_method {
                 sink += net.train_step(&x, &d, 0.01);
                 sink += net.backward_from(&x, &d, &mut grad)[0] + net.input_gradient(&x, &d)[0];
                 sink += net.loss_input_gradient(&x, &d)[0];
+                sink += net.backward_and_input_gradient(&x, &d, &mut grad).1[0];
                 sink += net.backward_from_batch(&xs, &ds, &mut grad)[3][0];
                 sink += net.backward_with(&x, &mut grad, |y| y.map(|v| v - 0.5))[0];
                 sink += net.input_gradient_with(&x, |y| y.map(|v| v - 0.5))[0];
@@ -185,6 +186,9 @@ fn hot_paths_never_allocate() {
                 sink += pair.backward_batch(&[[1.0, 0.0]; 4], &[[1.0, 0.0]; 4], &mut pair_grad);
                 sink += pair.train_step(&[1.0, 0.0], &[1.0, 0.0], 0.01);
                 sink += pair.loss_input_gradient(&[1.0, 0.0], &[1.0, 0.0])[0];
+                sink += pair
+                    .backward_and_input_gradient(&[1.0, 0.0], &[1.0, 0.0], &mut pair_grad)
+                    .0;
             }
         });
         assert!(sink.is_finite());

@@ -49,6 +49,15 @@ fn typed(net: &Network) -> TokenStream {
                 let _ = (x, d);
                 [0.0; #inputs]
             }
+            pub fn backward_and_input_gradient(
+                &self,
+                x: &[#ty; #inputs],
+                d: &[#ty; #outputs],
+                grad: &mut Self,
+            ) -> (#ty, [#ty; #inputs]) {
+                let _ = (x, d, grad);
+                (0.0, [0.0; #inputs])
+            }
             pub fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
                 let _ = (x, d, grad);
                 0.0

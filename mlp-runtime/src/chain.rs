@@ -44,8 +44,10 @@ use core::marker::PhantomData;
 /// Where B has a declared loss, the chain trains on it: it is
 /// [`Trainable`] (`loss`, `backward`, `backward_batch`, `train_step`, so
 /// `Fit` too) and [`LossInputGradient`], through B's `backward` and its
-/// `loss_input_gradient` as A's dy (B's forward pass then runs twice per
-/// call). Its `train_step` is SGD on both parts, with a gradient of
+/// `loss_input_gradient` as A's dy (`backward` runs each part's forward
+/// pass once, through B's `backward_and_input_gradient`; `backward_batch`
+/// and `train_step` run B's twice). Its `train_step` is SGD on both parts,
+/// with a gradient of
 /// A's size on the stack. For an objective of your own, hand
 /// `backward_from` its ∂L/∂y; for cross-entropy of your own, end B in
 /// `linear` and pass softmax(z) − d, the gradient with respect to the
@@ -463,6 +465,21 @@ impl<A: Params, B, const MID: usize> Chain<A, B, MID> {
         Trainable::train_step(self, x, d, lr)
     }
 
+    /// [`LossInputGradient::backward_and_input_gradient`] through both
+    /// parts.
+    #[inline]
+    pub fn backward_and_input_gradient<const IN: usize, const OUT: usize>(
+        &self,
+        x: &[A::Scalar; IN],
+        d: &[A::Scalar; OUT],
+        grad: &mut Self,
+    ) -> (A::Scalar, [A::Scalar; IN])
+    where
+        Self: LossInputGradient<IN, OUT, Scalar = A::Scalar>,
+    {
+        LossInputGradient::backward_and_input_gradient(self, x, d, grad)
+    }
+
     /// [`LossInputGradient::loss_input_gradient`] through both parts.
     #[inline]
     #[must_use]
@@ -480,8 +497,9 @@ impl<A: Params, B, const MID: usize> Chain<A, B, MID> {
 
 /// A chain trains on its last part's declared loss: B's `backward` (or
 /// `backward_batch`) for B's gradient, B's [`LossInputGradient`] as A's dy
-/// for A's. Each call runs B's forward pass twice (its `backward` and its
-/// input gradient) and A's once.
+/// for A's. `backward` runs each forward pass once (B's
+/// `backward_and_input_gradient`); `backward_batch` and `train_step` run
+/// B's twice (its own method, then its input gradient).
 impl<A, B, const IN: usize, const MID: usize, const OUT: usize> Trainable<IN, OUT>
     for Chain<A, B, MID>
 where
@@ -502,12 +520,7 @@ where
         d: &[Self::Scalar; OUT],
         grad: &mut Self,
     ) -> Self::Scalar {
-        let (second, mut loss) = (&mut grad.second, Self::Scalar::ZERO);
-        self.first.backward_with(x, &mut grad.first, |hidden| {
-            loss = self.second.backward(hidden, d, second);
-            self.second.loss_input_gradient(hidden, d)
-        });
-        loss
+        self.backward_and_input_gradient(x, d, grad).0
     }
 
     /// B's mean gradient from its own `backward_batch`; A's from
@@ -581,5 +594,23 @@ where
     ) -> [Self::Scalar; IN] {
         self.first
             .input_gradient_with(x, |hidden| self.second.loss_input_gradient(hidden, d))
+    }
+
+    /// B's `backward_and_input_gradient` at A's output, whose input
+    /// gradient is A's dy: one forward pass of each part.
+    #[inline]
+    fn backward_and_input_gradient(
+        &self,
+        x: &[Self::Scalar; IN],
+        d: &[Self::Scalar; OUT],
+        grad: &mut Self,
+    ) -> (Self::Scalar, [Self::Scalar; IN]) {
+        let (second, mut loss) = (&mut grad.second, Self::Scalar::ZERO);
+        let dx = self.first.backward_with(x, &mut grad.first, |hidden| {
+            let (l, d_hidden) = self.second.backward_and_input_gradient(hidden, d, second);
+            loss = l;
+            d_hidden
+        });
+        (loss, dx)
     }
 }

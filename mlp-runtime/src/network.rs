@@ -241,6 +241,18 @@ pub trait LossInputGradient<const IN: usize, const OUT: usize>: Trainable<IN, OU
         x: &[Self::Scalar; IN],
         d: &[Self::Scalar; OUT],
     ) -> [Self::Scalar; IN];
+
+    /// `backward` (the gradient added into `grad`, the loss returned) and
+    /// `loss_input_gradient` together. Generated networks run one forward
+    /// pass for both; this default calls the two methods.
+    fn backward_and_input_gradient(
+        &self,
+        x: &[Self::Scalar; IN],
+        d: &[Self::Scalar; OUT],
+        grad: &mut Self,
+    ) -> (Self::Scalar, [Self::Scalar; IN]) {
+        (self.backward(x, d, grad), self.loss_input_gradient(x, d))
+    }
 }
 
 /// Gradients from any objective: the output gradient `dy = ∂J/∂y` in,

@@ -217,6 +217,12 @@ where
         let net: N = random_net(&mut rng);
         let x: [f64; IN] = core::array::from_fn(|_| uniform(&mut rng, -1.5, 1.5));
         let dx = net.loss_input_gradient(&x, &d);
+        // Both from one forward pass: the two methods' values, bit for bit.
+        let (mut one_pass, mut two_calls) = (N::zeroed(), N::zeroed());
+        let (loss, dx_too) = net.backward_and_input_gradient(&x, &d, &mut one_pass);
+        assert_eq!(loss, net.backward(&x, &d, &mut two_calls));
+        assert_eq!(dx_too, dx);
+        assert_eq!(one_pass.params(), two_calls.params());
         let scale = dx.iter().fold(0.0f64, |m, g| m.max(g.abs()));
         for j in 0..IN {
             let (mut up, mut down) = (x, x);
@@ -280,6 +286,12 @@ fn a_chain_trains_on_its_last_parts_loss() {
             ab.loss_input_gradient(&x, &d),
             c.loss_input_gradient(&x, &d)
         );
+        let (mut g_ab, mut g_c) = (Ab::zeroed(), C::zeroed());
+        assert_eq!(
+            ab.backward_and_input_gradient(&x, &d, &mut g_ab),
+            c.backward_and_input_gradient(&x, &d, &mut g_c)
+        );
+        assert_eq!(g_ab.params(), g_c.params());
 
         // The batch: the mean, summed in another order than one by one.
         let xs: [[f64; 3]; 6] = core::array::from_fn(|k| inputs(50 + seed * 10 + k as u64).0);

@@ -251,6 +251,24 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
             #dx
         }
 
+        /// `backward` and `loss_input_gradient` from one forward pass: adds
+        /// this sample's gradient into `grad` and returns its loss and
+        /// ∂L/∂x, the same values as the two calls (what a network that
+        /// feeds this one needs: `mlp::Chain` trains through it).
+        #[inline]
+        pub fn backward_and_input_gradient(
+            &self,
+            x: &[#ty; #inputs],
+            d: &[#ty; #outputs],
+            grad: &mut Self,
+        ) -> (#ty, [#ty; #inputs]) {
+            #input_layers
+            let loss: #ty = #loss;
+            #input_deltas
+            #accumulate
+            (loss, { #dx })
+        }
+
         /// The loss of one sample: input `x`, target `d`.
         #[inline]
         #[must_use]
@@ -335,6 +353,7 @@ fn untrainable_methods() -> TokenStream {
             ("train_step", true, 3),
             ("backward_batch", false, 3),
             ("loss_input_gradient", false, 2),
+            ("backward_and_input_gradient", false, 3),
         ],
     )
 }
@@ -408,6 +427,15 @@ pub(crate) fn loss_input_gradient_impl(net: &Network, ty: &TokenStream) -> Token
             #[inline]
             fn loss_input_gradient(&self, x: &[#ty; #inputs], d: &[#ty; #outputs]) -> [#ty; #inputs] {
                 #ident::loss_input_gradient(self, x, d)
+            }
+            #[inline]
+            fn backward_and_input_gradient(
+                &self,
+                x: &[#ty; #inputs],
+                d: &[#ty; #outputs],
+                grad: &mut Self,
+            ) -> (#ty, [#ty; #inputs]) {
+                #ident::backward_and_input_gradient(self, x, d, grad)
             }
         }
     }

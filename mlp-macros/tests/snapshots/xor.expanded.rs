@@ -143,6 +143,47 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
             ];
             __dx
         }
+        /// `backward` and `loss_input_gradient` from one forward pass: adds
+        /// this sample's gradient into `grad` and returns its loss and
+        /// ∂L/∂x, the same values as the two calls (what a network that
+        /// feeds this one needs: `mlp::Chain` trains through it).
+        #[inline]
+        pub fn backward_and_input_gradient(
+            &self,
+            x: &[f32; 2],
+            d: &[f32; 1],
+            grad: &mut Self,
+        ) -> (f32, [f32; 2]) {
+            let Trace { h1, y1, h2 } = trace(self, x);
+            let y2: [f32; 1] = mlp::Activation::layer(mlp::Sigmoid, &h2);
+            let loss: f32 = mlp::bce_logits(&h2, d);
+            let delta2: [f32; 1] = [y2[0] - d[0]];
+            let delta1: [f32; 2] = [
+                mlp::Elementwise::df(mlp::Relu, h1[0], y1[0])
+                    * (self.w2[0][0] * delta2[0]),
+                mlp::Elementwise::df(mlp::Relu, h1[1], y1[1])
+                    * (self.w2[0][1] * delta2[0]),
+            ];
+            grad.w1[0][0] += delta1[0] * x[0];
+            grad.w1[0][1] += delta1[0] * x[1];
+            grad.w1[1][0] += delta1[1] * x[0];
+            grad.w1[1][1] += delta1[1] * x[1];
+            grad.b1[0] += delta1[0];
+            grad.b1[1] += delta1[1];
+            grad.w2[0][0] += delta2[0] * y1[0];
+            grad.w2[0][1] += delta2[0] * y1[1];
+            grad.b2[0] += delta2[0];
+            (
+                loss,
+                {
+                    let __dx: [f32; 2] = [
+                        self.w1[0][0] * delta1[0] + self.w1[1][0] * delta1[1],
+                        self.w1[0][1] * delta1[0] + self.w1[1][1] * delta1[1],
+                    ];
+                    __dx
+                },
+            )
+        }
         /// The loss of one sample: input `x`, target `d`.
         #[inline]
         #[must_use]
@@ -519,6 +560,15 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
         #[inline]
         fn loss_input_gradient(&self, x: &[f32; 2], d: &[f32; 1]) -> [f32; 2] {
             Xor::loss_input_gradient(self, x, d)
+        }
+        #[inline]
+        fn backward_and_input_gradient(
+            &self,
+            x: &[f32; 2],
+            d: &[f32; 1],
+            grad: &mut Self,
+        ) -> (f32, [f32; 2]) {
+            Xor::backward_and_input_gradient(self, x, d, grad)
         }
     }
     #[automatically_derived]
