@@ -139,13 +139,18 @@ where
     );
 }
 
+/// A fresh policy, its gradient buffer and optimiser.
+fn fresh(rng: &mut SmallRng) -> (Policy, Policy, Adam<Policy>) {
+    (Policy::new(rng), Policy::zeroed(), Adam::new(1e-3))
+}
+
 /// One policy update as an RL loop runs it: forward, `backward_from` with
-/// a supplied dy, one Adam step; at batch 1 and 32 (`backward_from_batch`).
+/// a supplied dy, one Adam step; at batch 1 and 32 (`backward_from_batch`);
+/// and the same with dy handed over by `backward_with`(`_batch`), one
+/// forward pass. A fresh network for each.
 fn policy_update(reps: usize, scale: usize) {
     let mut rng = SmallRng::seed_from_u64(51);
-    let mut net = Policy::new(&mut rng);
-    let mut grad = Policy::zeroed();
-    let mut adam = Adam::new(1e-3);
+    let (mut net, mut grad, mut adam) = fresh(&mut rng);
     let xs: [[f32; 4]; 32] = core::array::from_fn(|_| random(&mut rng, -1.0, 1.0));
     let dys: [[f32; 2]; 32] = core::array::from_fn(|_| random(&mut rng, -1.0, 1.0));
     let time = |calls: usize, f: Box<dyn FnMut(usize) + '_>| median_ns(reps, calls, f) / 1000.0;
@@ -161,9 +166,7 @@ fn policy_update(reps: usize, scale: usize) {
     );
     // The same update with the forward pass's output handed to dy's
     // computation (`backward_with`): one forward pass instead of two.
-    let mut net = Policy::new(&mut rng);
-    let mut adam = Adam::new(1e-3);
-    let mut grad = Policy::zeroed();
+    let (mut net, mut grad, mut adam) = fresh(&mut rng);
     let b1_with = time(
         200 * scale,
         Box::new(|i| {
@@ -176,9 +179,7 @@ fn policy_update(reps: usize, scale: usize) {
             adam.step(&mut net, &grad);
         }),
     );
-    let mut net = Policy::new(&mut rng);
-    let mut adam = Adam::new(1e-3);
-    let mut grad = Policy::zeroed();
+    let (mut net, mut grad, mut adam) = fresh(&mut rng);
     let b32 = time(
         20 * scale,
         Box::new(|_| {
@@ -188,10 +189,26 @@ fn policy_update(reps: usize, scale: usize) {
             adam.step(&mut net, &grad);
         }),
     );
+    let (mut net, mut grad, mut adam) = fresh(&mut rng);
+    let b32_with = time(
+        20 * scale,
+        Box::new(|_| {
+            grad.set_zero();
+            black_box(net.backward_with_batch(black_box(&xs), &mut grad, |ys| {
+                black_box(ys);
+                dys
+            }));
+            adam.step(&mut net, &grad);
+        }),
+    );
     println!("\n### 4-64-64-2 tanh policy: one update (forward + backward_from + Adam step), µs, median\n");
     println!("| batch | µs per update | µs per sample |");
     println!("|--:|--:|--:|");
     println!("| 1 | {b1:.2} | {b1:.2} |");
     println!("| 1, `backward_with` (one forward pass) | {b1_with:.2} | {b1_with:.2} |");
     println!("| 32 | {b32:.2} | {:.3} |", b32 / 32.0);
+    println!(
+        "| 32, `backward_with_batch` (one forward pass) | {b32_with:.2} | {:.3} |",
+        b32_with / 32.0
+    );
 }
