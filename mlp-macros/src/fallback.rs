@@ -58,6 +58,15 @@ fn typed(net: &Network) -> TokenStream {
                 let _ = (x, d, grad);
                 (0.0, [0.0; #inputs])
             }
+            pub fn backward_batch_and_input_gradients<const B: usize>(
+                &self,
+                xs: &[[#ty; #inputs]; B],
+                ds: &[[#ty; #outputs]; B],
+                grad: &mut Self,
+            ) -> (#ty, [[#ty; #inputs]; B]) {
+                let _ = (xs, ds, grad);
+                (0.0, [[0.0; #inputs]; B])
+            }
             pub fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
                 let _ = (x, d, grad);
                 0.0

@@ -44,10 +44,10 @@ use core::marker::PhantomData;
 /// Where B has a declared loss, the chain trains on it: it is
 /// [`Trainable`] (`loss`, `backward`, `backward_batch`, `train_step`, so
 /// `Fit` too) and [`LossInputGradient`], through B's `backward` and its
-/// `loss_input_gradient` as A's dy (`backward` runs each part's forward
-/// pass once, through B's `backward_and_input_gradient`; `backward_batch`
-/// and `train_step` run B's twice). Its `train_step` is SGD on both parts,
-/// with a gradient of
+/// `loss_input_gradient` as A's dy (`backward` and `backward_batch` run
+/// each part's forward pass once, through B's `backward_and_input_gradient`
+/// and `backward_batch_and_input_gradients`; `train_step` runs B's twice).
+/// Its `train_step` is SGD on both parts, with a gradient of
 /// A's size on the stack. For an objective of your own, hand
 /// `backward_from` its ∂L/∂y; for cross-entropy of your own, end B in
 /// `linear` and pass softmax(z) − d, the gradient with respect to the
@@ -480,6 +480,25 @@ impl<A: Params, B, const MID: usize> Chain<A, B, MID> {
         LossInputGradient::backward_and_input_gradient(self, x, d, grad)
     }
 
+    /// [`LossInputGradient::backward_batch_and_input_gradients`] through
+    /// both parts.
+    #[inline]
+    pub fn backward_batch_and_input_gradients<
+        const IN: usize,
+        const OUT: usize,
+        const BATCH: usize,
+    >(
+        &self,
+        xs: &[[A::Scalar; IN]; BATCH],
+        ds: &[[A::Scalar; OUT]; BATCH],
+        grad: &mut Self,
+    ) -> (A::Scalar, [[A::Scalar; IN]; BATCH])
+    where
+        Self: LossInputGradient<IN, OUT, Scalar = A::Scalar>,
+    {
+        LossInputGradient::backward_batch_and_input_gradients(self, xs, ds, grad)
+    }
+
     /// [`LossInputGradient::loss_input_gradient`] through both parts.
     #[inline]
     #[must_use]
@@ -497,9 +516,9 @@ impl<A: Params, B, const MID: usize> Chain<A, B, MID> {
 
 /// A chain trains on its last part's declared loss: B's `backward` (or
 /// `backward_batch`) for B's gradient, B's [`LossInputGradient`] as A's dy
-/// for A's. `backward` runs each forward pass once (B's
-/// `backward_and_input_gradient`); `backward_batch` and `train_step` run
-/// B's twice (its own method, then its input gradient).
+/// for A's. `backward` and `backward_batch` run each forward pass once
+/// (B's `backward_and_input_gradient`, `backward_batch_and_input_gradients`);
+/// `train_step` runs B's twice (its own step, then its input gradient).
 impl<A, B, const IN: usize, const MID: usize, const OUT: usize> Trainable<IN, OUT>
     for Chain<A, B, MID>
 where
@@ -533,21 +552,7 @@ where
         ds: &[[Self::Scalar; OUT]; BATCH],
         grad: &mut Self,
     ) -> Self::Scalar {
-        if BATCH == 0 {
-            return Self::Scalar::ZERO;
-        }
-        let (second, mut loss) = (&mut grad.second, Self::Scalar::ZERO);
-        self.first
-            .backward_with_batch(xs, &mut grad.first, |hidden| {
-                loss = self.second.backward_batch(hidden, ds, second);
-                let inv = Self::Scalar::ONE / Self::Scalar::from_f64(BATCH as f64);
-                core::array::from_fn(|k| {
-                    self.second
-                        .loss_input_gradient(&hidden[k], &ds[k])
-                        .map(|g| g * inv)
-                })
-            });
-        loss
+        self.backward_batch_and_input_gradients(xs, ds, grad).0
     }
 
     /// SGD on both parts: B's own `train_step` (its δs from its weights
@@ -594,6 +599,29 @@ where
     ) -> [Self::Scalar; IN] {
         self.first
             .input_gradient_with(x, |hidden| self.second.loss_input_gradient(hidden, d))
+    }
+
+    /// B's `backward_batch_and_input_gradients` at A's outputs, whose
+    /// input gradients (of the mean loss) are A's dys: one forward pass of
+    /// each part over the batch.
+    #[inline]
+    fn backward_batch_and_input_gradients<const BATCH: usize>(
+        &self,
+        xs: &[[Self::Scalar; IN]; BATCH],
+        ds: &[[Self::Scalar; OUT]; BATCH],
+        grad: &mut Self,
+    ) -> (Self::Scalar, [[Self::Scalar; IN]; BATCH]) {
+        let (second, mut loss) = (&mut grad.second, Self::Scalar::ZERO);
+        let dxs = self
+            .first
+            .backward_with_batch(xs, &mut grad.first, |hidden| {
+                let (l, d_hidden) = self
+                    .second
+                    .backward_batch_and_input_gradients(hidden, ds, second);
+                loss = l;
+                d_hidden
+            });
+        (loss, dxs)
     }
 
     /// B's `backward_and_input_gradient` at A's output, whose input

@@ -253,6 +253,24 @@ pub trait LossInputGradient<const IN: usize, const OUT: usize>: Trainable<IN, OU
     ) -> (Self::Scalar, [Self::Scalar; IN]) {
         (self.backward(x, d, grad), self.loss_input_gradient(x, d))
     }
+
+    /// `backward_batch` (the batch's mean gradient added into `grad`, its
+    /// mean loss returned) and each sample's input gradient of that mean
+    /// loss, ∂(mean L)/∂xₖ = (1/B) ∂Lₖ/∂xₖ. Generated networks run one
+    /// forward pass over the batch for both; this default calls
+    /// `backward_batch` and `loss_input_gradient` per sample.
+    fn backward_batch_and_input_gradients<const B: usize>(
+        &self,
+        xs: &[[Self::Scalar; IN]; B],
+        ds: &[[Self::Scalar; OUT]; B],
+        grad: &mut Self,
+    ) -> (Self::Scalar, [[Self::Scalar; IN]; B]) {
+        let loss = self.backward_batch(xs, ds, grad);
+        let inv = Self::Scalar::ONE / Self::Scalar::from_f64(B as f64);
+        let dxs =
+            core::array::from_fn(|k| self.loss_input_gradient(&xs[k], &ds[k]).map(|g| g * inv));
+        (loss, dxs)
+    }
 }
 
 /// Gradients from any objective: the output gradient `dy = ∂J/∂y` in,

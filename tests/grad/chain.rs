@@ -223,6 +223,24 @@ where
         assert_eq!(loss, net.backward(&x, &d, &mut two_calls));
         assert_eq!(dx_too, dx);
         assert_eq!(one_pass.params(), two_calls.params());
+        // The batch's: backward_batch's loss and gradient, bit for bit, and
+        // each sample's dx / B up to the order of the batch's sums.
+        let xs = [x, x.map(|v| 0.5 - v), x.map(|v| -v)];
+        let ds = [d; 3];
+        let (mut one_pass, mut two_calls) = (N::zeroed(), N::zeroed());
+        let (loss, dxs) = net.backward_batch_and_input_gradients(&xs, &ds, &mut one_pass);
+        assert_eq!(loss, net.backward_batch(&xs, &ds, &mut two_calls));
+        assert_eq!(one_pass.params(), two_calls.params());
+        for (dx, x) in dxs.iter().zip(&xs) {
+            let alone = net.loss_input_gradient(x, &d);
+            for (a, b) in dx.iter().zip(alone) {
+                let b = b / 3.0;
+                assert!(
+                    (a - b).abs() <= 1e-12 * b.abs().max(1e-6),
+                    "{a} against {b} / 3"
+                );
+            }
+        }
         let scale = dx.iter().fold(0.0f64, |m, g| m.max(g.abs()));
         for j in 0..IN {
             let (mut up, mut down) = (x, x);
@@ -309,6 +327,22 @@ fn a_chain_trains_on_its_last_parts_loss() {
             .map(|(a, b)| (a - b).abs() / a.abs().max(b.abs()).max(1e-9))
             .fold(0.0, f64::max);
         assert!(worst < 1e-12, "batch gradients differ by {worst:e}");
+        let (mut g_ab, mut g_c) = (Ab::zeroed(), C::zeroed());
+        let ((l_ab, dx_ab), (l_c, dx_c)) = (
+            ab.backward_batch_and_input_gradients(&xs, &ds, &mut g_ab),
+            c.backward_batch_and_input_gradients(&xs, &ds, &mut g_c),
+        );
+        assert!((l_ab - l_c).abs() <= 1e-12 * l_c.abs());
+        for (a, b) in dx_ab.as_flattened().iter().zip(dx_c.as_flattened()) {
+            assert!(
+                (a - b).abs() <= 1e-12 * b.abs().max(1e-6),
+                "{a} against {b}"
+            );
+        }
+        // An empty batch: no loss, no gradient.
+        let mut g_empty = Ab::zeroed();
+        assert_eq!(ab.backward_batch(&[], &[], &mut g_empty), 0.0);
+        assert!(g_empty.params().iter().all(|&g| g == 0.0));
 
         // SGD: the same step up to the rounding of lr·g (w − lr·g against
         // w − (lr·δ)·x).

@@ -231,17 +231,26 @@ pub(super) fn batch_gradients(net: &Network, scale: &TokenStream) -> TokenStream
 /// feature-major, the output δ of the rule for every sample at once, hidden
 /// δs as (Wᵀ δ) ⊙ f′ with each row of W loaded once for the batch, and each
 /// trainable layer's gradient as δ Yᵀ (tiles of units × inputs summed over
-/// the batch in registers), scaled to the batch mean.
-pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
+/// the batch in registers), scaled to the batch mean. With
+/// `input_gradients`, every δ down to layer 1 and, returned beside the
+/// loss, each sample's input gradient of the mean loss, (1/B)(W¹)ᵀ δ¹.
+pub fn batch_body(
+    net: &Network,
+    rule: Rule,
+    ty: &TokenStream,
+    input_gradients: bool,
+) -> TokenStream {
     let out = net.output();
     let l_out = out.index;
     // The loss and δᴸ read hᴸ only for a logit-based loss or a chained δ.
     let output_h = !rule.loss.of_outputs || matches!(rule.delta, Delta::Chain(_));
-    let forward = super::forward::run_batch(
-        net,
-        super::forward::Reads::DeltasFrom(net.lowest_trainable()),
-        output_h,
-    );
+    let lowest = if input_gradients {
+        1
+    } else {
+        net.lowest_trainable()
+    };
+    let forward =
+        super::forward::run_batch(net, super::forward::Reads::DeltasFrom(lowest), output_h);
     let (h, y, delta) = (name("h", l_out), name("y", l_out), name("delta", l_out));
     let loss_of = if rule.loss.of_outputs { &y } else { &h };
     let loss_fn = runtime(rule.loss.runtime);
@@ -277,11 +286,25 @@ pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
             quote!(#batch::softmax_jacobian(#g, &#y, &__d))
         }
     };
-    let hidden = batch_hidden_deltas(net, net.lowest_trainable());
+    let hidden = batch_hidden_deltas(net, lowest);
     let grads = batch_gradients(net, &quote!(__inv));
+    let (empty, result) = if input_gradients {
+        let inputs = lit(net.inputs.value);
+        let dx = quote! {
+            #batch::transpose(&#batch::back(&self.w1, &delta1))
+                .0
+                .map(|dx| dx.map(|v| v * __inv))
+        };
+        (
+            quote!((0.0, [[0.0; #inputs]; B])),
+            quote!((loss * __inv, #dx)),
+        )
+    } else {
+        (quote!(0.0), quote!(loss * __inv))
+    };
     quote! {
         if B == 0 {
-            return 0.0;
+            return #empty;
         }
         #forward
         let __d = #batch::transpose(ds);
@@ -290,6 +313,6 @@ pub fn batch_body(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream {
         let #delta = #output;
         #hidden
         #grads
-        loss * __inv
+        #result
     }
 }

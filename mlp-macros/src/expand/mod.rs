@@ -234,7 +234,8 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
     let deltas = backward::deltas(net, rule, ty);
     let accumulate = backward::apply(net, &Apply::Accumulate);
     let sgd = backward::apply(net, &Apply::Sgd);
-    let batch = backward::batch_body(net, rule, ty);
+    let batch = backward::batch_body(net, rule, ty, false);
+    let batch_dx = backward::batch_body(net, rule, ty, true);
     let input_layers = forward::run(net, ty, Reads::DeltasFrom(1), true);
     let input_deltas = backward::deltas_down_to(net, rule, ty, 1);
     let dx = gradient::loss_input_delta(net, ty);
@@ -267,6 +268,21 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
             #input_deltas
             #accumulate
             (loss, { #dx })
+        }
+
+        /// `backward_batch` and each sample's input gradient of the batch's
+        /// mean loss, ∂(mean L)/∂xₖ = (1/B) ∂Lₖ/∂xₖ, from one forward pass
+        /// over the batch: adds the mean gradient into `grad` and returns
+        /// the mean loss and the B input gradients (what a network that
+        /// feeds this one needs: `mlp::Chain`'s `backward_batch`).
+        #[inline]
+        pub fn backward_batch_and_input_gradients<const B: usize>(
+            &self,
+            xs: &[[#ty; #inputs]; B],
+            ds: &[[#ty; #outputs]; B],
+            grad: &mut Self,
+        ) -> (#ty, [[#ty; #inputs]; B]) {
+            #batch_dx
         }
 
         /// The loss of one sample: input `x`, target `d`.
@@ -354,6 +370,7 @@ fn untrainable_methods() -> TokenStream {
             ("backward_batch", false, 3),
             ("loss_input_gradient", false, 2),
             ("backward_and_input_gradient", false, 3),
+            ("backward_batch_and_input_gradients", false, 3),
         ],
     )
 }
@@ -436,6 +453,15 @@ pub(crate) fn loss_input_gradient_impl(net: &Network, ty: &TokenStream) -> Token
                 grad: &mut Self,
             ) -> (#ty, [#ty; #inputs]) {
                 #ident::backward_and_input_gradient(self, x, d, grad)
+            }
+            #[inline]
+            fn backward_batch_and_input_gradients<const B: usize>(
+                &self,
+                xs: &[[#ty; #inputs]; B],
+                ds: &[[#ty; #outputs]; B],
+                grad: &mut Self,
+            ) -> (#ty, [[#ty; #inputs]; B]) {
+                #ident::backward_batch_and_input_gradients(self, xs, ds, grad)
             }
         }
     }

@@ -184,6 +184,58 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
                 },
             )
         }
+        /// `backward_batch` and each sample's input gradient of the batch's
+        /// mean loss, ∂(mean L)/∂xₖ = (1/B) ∂Lₖ/∂xₖ, from one forward pass
+        /// over the batch: adds the mean gradient into `grad` and returns
+        /// the mean loss and the B input gradients (what a network that
+        /// feeds this one needs: `mlp::Chain`'s `backward_batch`).
+        #[inline]
+        pub fn backward_batch_and_input_gradients<const B: usize>(
+            &self,
+            xs: &[[f32; 2]; B],
+            ds: &[[f32; 1]; B],
+            grad: &mut Self,
+        ) -> (f32, [[f32; 2]; B]) {
+            if B == 0 {
+                return (0.0, [[0.0; 2]; B]);
+            }
+            let BatchTrace { h1, y1, h2, y2 } = batch_trace(self, xs);
+            let __d = mlp::batch::transpose(ds);
+            let __inv: f32 = 1.0 / (B as f32);
+            let loss: f32 = mlp::batch::loss_sum(
+                &h2,
+                &__d,
+                |a, b| mlp::bce_logits(a, b),
+            );
+            let delta2 = mlp::batch::zip_map(&y2, &__d, |y, d| y - d);
+            let delta1 = mlp::batch::hidden_delta(
+                mlp::Relu,
+                &self.w2,
+                &delta2,
+                &h1,
+                &y1,
+            );
+            mlp::batch::accumulate(
+                &mut grad.w1,
+                &mut grad.b1,
+                &delta1,
+                &mlp::batch::aligned(xs),
+                __inv,
+            );
+            mlp::batch::accumulate(
+                &mut grad.w2,
+                &mut grad.b2,
+                &delta2,
+                &mlp::batch::transpose(&y1),
+                __inv,
+            );
+            (
+                loss * __inv,
+                mlp::batch::transpose(&mlp::batch::back(&self.w1, &delta1))
+                    .0
+                    .map(|dx| dx.map(|v| v * __inv)),
+            )
+        }
         /// The loss of one sample: input `x`, target `d`.
         #[inline]
         #[must_use]
@@ -569,6 +621,15 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
             grad: &mut Self,
         ) -> (f32, [f32; 2]) {
             Xor::backward_and_input_gradient(self, x, d, grad)
+        }
+        #[inline]
+        fn backward_batch_and_input_gradients<const B: usize>(
+            &self,
+            xs: &[[f32; 2]; B],
+            ds: &[[f32; 1]; B],
+            grad: &mut Self,
+        ) -> (f32, [[f32; 2]; B]) {
+            Xor::backward_batch_and_input_gradients(self, xs, ds, grad)
         }
     }
     #[automatically_derived]
