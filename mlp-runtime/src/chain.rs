@@ -81,6 +81,25 @@ impl<A, B, const MID: usize> Chain<A, B, MID> {
     pub const fn new(first: A, second: B) -> Self {
         Chain { first, second }
     }
+
+    /// [`Params::zeroed`]: both parts zero (a gradient buffer), callable
+    /// without importing the trait, as on generated networks.
+    ///
+    /// ```
+    /// mlp::network! {
+    ///     pub struct A<input 2, dense 3 tanh>;
+    ///     pub struct B<input 3, dense 1 linear>;
+    /// }
+    /// let grad = mlp::Chain::<A, B, 3>::zeroed(); // no `use mlp::Params`
+    /// assert_eq!(grad.first.w1, [[0.0; 2]; 3]);
+    /// ```
+    #[must_use]
+    pub fn zeroed() -> Self
+    where
+        Self: Params,
+    {
+        <Self as Params>::zeroed()
+    }
 }
 
 /// The trait methods as inherent ones too (as generated networks have
