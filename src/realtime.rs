@@ -7,7 +7,7 @@
 //!
 //! - **`forward`, `forward_batch`, `loss`, `backward`, `backward_batch`,
 //!   `train_step`, `loss_input_gradient`, `backward_and_input_gradient`,
-//!   `backward_batch_and_input_gradients`**,
+//!   `backward_batch_and_input_gradients`, `train_step_and_input_gradient`**,
 //!   and, on every network without `step`/`sign`, **`backward_from`,
 //!   `input_gradient`, `backward_from_batch`, `backward_with`,
 //!   `input_gradient_with`, `backward_with_batch`** (the last three as long

@@ -86,6 +86,7 @@ macro_rules! every_method {
                 sink += net
                     .backward_batch_and_input_gradients(&xs, &ds, &mut grad)
                     .1[3][0];
+                sink += net.train_step_and_input_gradient(&x, &d, 0.01).1[0];
                 sink += net.backward_from_batch(&xs, &ds, &mut grad)[3][0];
                 sink += net.backward_with(&x, &mut grad, |y| y.map(|v| v - 0.5))[0];
                 sink += net.input_gradient_with(&x, |y| y.map(|v| v - 0.5))[0];

@@ -67,6 +67,15 @@ fn typed(net: &Network) -> TokenStream {
                 let _ = (xs, ds, grad);
                 (0.0, [[0.0; #inputs]; B])
             }
+            pub fn train_step_and_input_gradient(
+                &mut self,
+                x: &[#ty; #inputs],
+                d: &[#ty; #outputs],
+                lr: #ty,
+            ) -> (#ty, [#ty; #inputs]) {
+                let _ = (x, d, lr);
+                (0.0, [0.0; #inputs])
+            }
             pub fn backward(&self, x: &[#ty; #inputs], d: &[#ty; #outputs], grad: &mut Self) -> #ty {
                 let _ = (x, d, grad);
                 0.0

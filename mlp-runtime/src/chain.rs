@@ -44,10 +44,11 @@ use core::marker::PhantomData;
 /// Where B has a declared loss, the chain trains on it: it is
 /// [`Trainable`] (`loss`, `backward`, `backward_batch`, `train_step`, so
 /// `Fit` too) and [`LossInputGradient`], through B's `backward` and its
-/// `loss_input_gradient` as A's dy (`backward` and `backward_batch` run
-/// each part's forward pass once, through B's `backward_and_input_gradient`
-/// and `backward_batch_and_input_gradients`; `train_step` runs B's twice).
-/// Its `train_step` is SGD on both parts, with a gradient of
+/// `loss_input_gradient` as A's dy (`backward`, `backward_batch` and
+/// `train_step` run each part's forward pass once, through B's
+/// `backward_and_input_gradient`, `backward_batch_and_input_gradients` and
+/// `train_step_and_input_gradient`). Its `train_step` is SGD on both
+/// parts, with a gradient of
 /// A's size on the stack. For an objective of your own, hand
 /// `backward_from` its ∂L/∂y; for cross-entropy of your own, end B in
 /// `linear` and pass softmax(z) − d, the gradient with respect to the
@@ -484,6 +485,20 @@ impl<A: Params, B, const MID: usize> Chain<A, B, MID> {
         Trainable::train_step(self, x, d, lr)
     }
 
+    /// [`LossInputGradient::train_step_and_input_gradient`] on both parts.
+    #[inline]
+    pub fn train_step_and_input_gradient<const IN: usize, const OUT: usize>(
+        &mut self,
+        x: &[A::Scalar; IN],
+        d: &[A::Scalar; OUT],
+        lr: A::Scalar,
+    ) -> (A::Scalar, [A::Scalar; IN])
+    where
+        Self: LossInputGradient<IN, OUT, Scalar = A::Scalar>,
+    {
+        LossInputGradient::train_step_and_input_gradient(self, x, d, lr)
+    }
+
     /// [`LossInputGradient::backward_and_input_gradient`] through both
     /// parts.
     #[inline]
@@ -535,9 +550,9 @@ impl<A: Params, B, const MID: usize> Chain<A, B, MID> {
 
 /// A chain trains on its last part's declared loss: B's `backward` (or
 /// `backward_batch`) for B's gradient, B's [`LossInputGradient`] as A's dy
-/// for A's. `backward` and `backward_batch` run each forward pass once
-/// (B's `backward_and_input_gradient`, `backward_batch_and_input_gradients`);
-/// `train_step` runs B's twice (its own step, then its input gradient).
+/// for A's. Each method runs each part's forward pass once (B's
+/// `backward_and_input_gradient`, `backward_batch_and_input_gradients`,
+/// `train_step_and_input_gradient`).
 impl<A, B, const IN: usize, const MID: usize, const OUT: usize> Trainable<IN, OUT>
     for Chain<A, B, MID>
 where
@@ -574,33 +589,14 @@ where
         self.backward_batch_and_input_gradients(xs, ds, grad).0
     }
 
-    /// SGD on both parts: B's own `train_step` (its δs from its weights
-    /// before the step), and A's trainable parameters moved by `Sgd`'s
-    /// update from a gradient of A's size on the stack (each weight
-    /// `w − lr·g`, where a generated `train_step` rounds `w − (lr·δ)·x`).
+    /// SGD on both parts: `train_step_and_input_gradient`'s step.
     fn train_step(
         &mut self,
         x: &[Self::Scalar; IN],
         d: &[Self::Scalar; OUT],
         lr: Self::Scalar,
     ) -> Self::Scalar {
-        let (mut grad, mut loss) = (A::zeroed(), Self::Scalar::ZERO);
-        let second = &mut self.second;
-        self.first.backward_with(x, &mut grad, |hidden| {
-            let d_hidden = second.loss_input_gradient(hidden, d);
-            loss = second.train_step(hidden, d, lr);
-            d_hidden
-        });
-        for range in A::trainable() {
-            let (Some(p), Some(g)) = (
-                self.first.params_mut().get_mut(range.clone()),
-                grad.params().get(range),
-            ) else {
-                continue;
-            };
-            crate::optim::sgd_update(p, g, lr, Self::Scalar::ZERO);
-        }
-        loss
+        self.train_step_and_input_gradient(x, d, lr).0
     }
 }
 
@@ -618,6 +614,36 @@ where
     ) -> [Self::Scalar; IN] {
         self.first
             .input_gradient_with(x, |hidden| self.second.loss_input_gradient(hidden, d))
+    }
+
+    /// SGD on both parts: B's own `train_step_and_input_gradient` (its δs
+    /// and ∂L/∂h from its weights before the step), and A's trainable
+    /// parameters moved by `Sgd`'s update from a gradient of A's size on
+    /// the stack (each weight `w − lr·g`, where a generated `train_step`
+    /// rounds `w − (lr·δ)·x`). One forward pass of each part.
+    fn train_step_and_input_gradient(
+        &mut self,
+        x: &[Self::Scalar; IN],
+        d: &[Self::Scalar; OUT],
+        lr: Self::Scalar,
+    ) -> (Self::Scalar, [Self::Scalar; IN]) {
+        let (mut grad, mut loss) = (A::zeroed(), Self::Scalar::ZERO);
+        let second = &mut self.second;
+        let dx = self.first.backward_with(x, &mut grad, |hidden| {
+            let (l, d_hidden) = second.train_step_and_input_gradient(hidden, d, lr);
+            loss = l;
+            d_hidden
+        });
+        for range in A::trainable() {
+            let (Some(p), Some(g)) = (
+                self.first.params_mut().get_mut(range.clone()),
+                grad.params().get(range),
+            ) else {
+                continue;
+            };
+            crate::optim::sgd_update(p, g, lr, Self::Scalar::ZERO);
+        }
+        (loss, dx)
     }
 
     /// B's `backward_batch_and_input_gradients` at A's outputs, whose

@@ -271,6 +271,20 @@ pub trait LossInputGradient<const IN: usize, const OUT: usize>: Trainable<IN, OU
             core::array::from_fn(|k| self.loss_input_gradient(&xs[k], &ds[k]).map(|g| g * inv));
         (loss, dxs)
     }
+
+    /// `train_step` (one SGD step, the loss before it returned) and
+    /// `loss_input_gradient` at the weights before the step. Generated
+    /// networks run one forward pass for both; this default calls the two
+    /// methods.
+    fn train_step_and_input_gradient(
+        &mut self,
+        x: &[Self::Scalar; IN],
+        d: &[Self::Scalar; OUT],
+        lr: Self::Scalar,
+    ) -> (Self::Scalar, [Self::Scalar; IN]) {
+        let dx = self.loss_input_gradient(x, d);
+        (self.train_step(x, d, lr), dx)
+    }
 }
 
 /// Gradients from any objective: the output gradient `dy = ∂J/∂y` in,

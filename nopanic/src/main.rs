@@ -20,7 +20,7 @@
 //! Covered: `forward`, `forward_batch`, `loss`, `backward`,
 //! `backward_batch`, `train_step`, `backward_from`, `input_gradient`,
 //! `loss_input_gradient`, `backward_and_input_gradient`,
-//! `backward_batch_and_input_gradients`,
+//! `backward_batch_and_input_gradients`, `train_step_and_input_gradient`,
 //! `backward_from_batch`, `backward_with`, `input_gradient_with` and
 //! `backward_with_batch` (dy from the outputs) of f32 and f64, unrolled and
 //! looped networks, a frozen layer, softmax outputs and
@@ -115,6 +115,9 @@ macro_rules! checked {
                 pub fn [<$run _backward_and_input_gradient>](n: &$n, x: &[$t; $i], d: &[$t; $o], g: &mut $n) -> ($t, [$t; $i]) {
                     n.backward_and_input_gradient(x, d, g)
                 }
+                pub fn [<$run _train_step_and_input_gradient>](n: &mut $n, x: &[$t; $i], d: &[$t; $o]) -> ($t, [$t; $i]) {
+                    n.train_step_and_input_gradient(x, d, 0.01)
+                }
                 pub fn [<$run _backward_batch_and_input_gradients>](
                     n: &$n,
                     x: &[[$t; $i]; B],
@@ -175,6 +178,7 @@ macro_rules! checked {
                 black_box([<$run _loss_input_gradient>](&n, &x, &d));
                 black_box([<$run _backward_and_input_gradient>](&n, &x, &d, &mut g));
                 black_box([<$run _backward_batch_and_input_gradients>](&n, &xs, &ds, &mut g));
+                black_box([<$run _train_step_and_input_gradient>](&mut n, &x, &d));
                 black_box([<$run _backward_from_batch>](&n, &xs, &ds, &mut g));
                 black_box([<$run _backward_with>](&n, &x, &d, &mut g));
                 black_box([<$run _input_gradient_with>](&n, &x, &d));
@@ -245,14 +249,14 @@ fn run_all() {
 #[cfg(not(target_os = "none"))]
 fn main() {
     run_all();
-    // 18 wrappers per network of `checked!`, seven networks, two integer
+    // 19 wrappers per network of `checked!`, seven networks, two integer
     // networks' `forward`.
     #[cfg(not(feature = "rtsan"))]
-    println!("no panic path in {} checked functions", 7 * 18 + 2);
+    println!("no panic path in {} checked functions", 7 * 19 + 2);
     #[cfg(feature = "rtsan")]
     println!(
         "RealtimeSanitizer: no allocation, lock or blocking call in {} functions",
-        7 * 18 + 2
+        7 * 19 + 2
     );
 }
 

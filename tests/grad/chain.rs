@@ -223,6 +223,12 @@ where
         assert_eq!(loss, net.backward(&x, &d, &mut two_calls));
         assert_eq!(dx_too, dx);
         assert_eq!(one_pass.params(), two_calls.params());
+        // An SGD step's: train_step's loss and weights, and the dx before it.
+        let (mut stepped, mut twice) = (net.clone(), net.clone());
+        let (loss, dx_before) = stepped.train_step_and_input_gradient(&x, &d, 0.1);
+        assert_eq!(loss, twice.train_step(&x, &d, 0.1));
+        assert_eq!(dx_before, dx);
+        assert_eq!(stepped.params(), twice.params());
         // The batch's: backward_batch's loss and gradient, bit for bit, and
         // each sample's dx / B up to the order of the batch's sums.
         let xs = [x, x.map(|v| 0.5 - v), x.map(|v| -v)];

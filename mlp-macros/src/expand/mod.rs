@@ -334,6 +334,25 @@ fn training_methods(net: &Network, rule: Rule, ty: &TokenStream) -> TokenStream 
             #sgd
             loss
         }
+
+        /// `train_step` and `loss_input_gradient` from one forward pass: one
+        /// SGD step on this sample, returning the loss and ∂L/∂x, both at
+        /// the weights before the step (what a network that feeds this one
+        /// needs: `mlp::Chain`'s `train_step`).
+        #[inline]
+        pub fn train_step_and_input_gradient(
+            &mut self,
+            x: &[#ty; #inputs],
+            d: &[#ty; #outputs],
+            lr: #ty,
+        ) -> (#ty, [#ty; #inputs]) {
+            #input_layers
+            let loss: #ty = #loss;
+            #input_deltas
+            let __input_gradient: [#ty; #inputs] = { #dx };
+            #sgd
+            (loss, __input_gradient)
+        }
     }
 }
 
@@ -371,6 +390,7 @@ fn untrainable_methods() -> TokenStream {
             ("loss_input_gradient", false, 2),
             ("backward_and_input_gradient", false, 3),
             ("backward_batch_and_input_gradients", false, 3),
+            ("train_step_and_input_gradient", true, 3),
         ],
     )
 }
@@ -462,6 +482,15 @@ pub(crate) fn loss_input_gradient_impl(net: &Network, ty: &TokenStream) -> Token
                 grad: &mut Self,
             ) -> (#ty, [[#ty; #inputs]; B]) {
                 #ident::backward_batch_and_input_gradients(self, xs, ds, grad)
+            }
+            #[inline]
+            fn train_step_and_input_gradient(
+                &mut self,
+                x: &[#ty; #inputs],
+                d: &[#ty; #outputs],
+                lr: #ty,
+            ) -> (#ty, [#ty; #inputs]) {
+                #ident::train_step_and_input_gradient(self, x, d, lr)
             }
         }
     }

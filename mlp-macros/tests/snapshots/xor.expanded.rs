@@ -345,6 +345,45 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
             self.b2[0] -= lr * delta2[0];
             loss
         }
+        /// `train_step` and `loss_input_gradient` from one forward pass: one
+        /// SGD step on this sample, returning the loss and ∂L/∂x, both at
+        /// the weights before the step (what a network that feeds this one
+        /// needs: `mlp::Chain`'s `train_step`).
+        #[inline]
+        pub fn train_step_and_input_gradient(
+            &mut self,
+            x: &[f32; 2],
+            d: &[f32; 1],
+            lr: f32,
+        ) -> (f32, [f32; 2]) {
+            let Trace { h1, y1, h2 } = trace(self, x);
+            let y2: [f32; 1] = mlp::Activation::layer(mlp::Sigmoid, &h2);
+            let loss: f32 = mlp::bce_logits(&h2, d);
+            let delta2: [f32; 1] = [y2[0] - d[0]];
+            let delta1: [f32; 2] = [
+                mlp::Elementwise::df(mlp::Relu, h1[0], y1[0])
+                    * (self.w2[0][0] * delta2[0]),
+                mlp::Elementwise::df(mlp::Relu, h1[1], y1[1])
+                    * (self.w2[0][1] * delta2[0]),
+            ];
+            let __input_gradient: [f32; 2] = {
+                let __dx: [f32; 2] = [
+                    self.w1[0][0] * delta1[0] + self.w1[1][0] * delta1[1],
+                    self.w1[0][1] * delta1[0] + self.w1[1][1] * delta1[1],
+                ];
+                __dx
+            };
+            self.w1[0][0] -= lr * delta1[0] * x[0];
+            self.w1[0][1] -= lr * delta1[0] * x[1];
+            self.w1[1][0] -= lr * delta1[1] * x[0];
+            self.w1[1][1] -= lr * delta1[1] * x[1];
+            self.b1[0] -= lr * delta1[0];
+            self.b1[1] -= lr * delta1[1];
+            self.w2[0][0] -= lr * delta2[0] * y1[0];
+            self.w2[0][1] -= lr * delta2[0] * y1[1];
+            self.b2[0] -= lr * delta2[0];
+            (loss, __input_gradient)
+        }
         /// Backpropagates the output gradient `dy` (∂J/∂y for any objective
         /// J of the outputs) for input `x`: adds (`grad += ∂⟨dy, y(x)⟩/∂θ`)
         /// the parameter gradient into `grad`, nothing for `frozen` layers,
@@ -630,6 +669,15 @@ Every layer of this network has fewer than four inputs, so each unit's sum runs 
             grad: &mut Self,
         ) -> (f32, [[f32; 2]; B]) {
             Xor::backward_batch_and_input_gradients(self, xs, ds, grad)
+        }
+        #[inline]
+        fn train_step_and_input_gradient(
+            &mut self,
+            x: &[f32; 2],
+            d: &[f32; 1],
+            lr: f32,
+        ) -> (f32, [f32; 2]) {
+            Xor::train_step_and_input_gradient(self, x, d, lr)
         }
     }
     #[automatically_derived]
