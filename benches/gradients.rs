@@ -20,6 +20,10 @@ mlp::network! {
     pub struct Encoder<input 4, dense 64 tanh>;
     /// The policy's other layers, as the second part.
     pub struct Head<input 64, dense 64 tanh, dense 2 linear>;
+    /// The policy trained as a regressor (a declared loss).
+    pub struct Regressor<input 4, dense 64 tanh, dense 64 tanh, dense 2 linear, loss mse>;
+    /// Its last two layers, as the second part of a chain.
+    pub struct RegressorHead<input 64, dense 64 tanh, dense 2 linear, loss mse>;
 }
 
 /// Both tables.
@@ -86,6 +90,59 @@ fn chain(reps: usize, scale: usize) {
             black_box(chained.input_gradient(black_box(&xs[i]), &dys[i]));
         },
     );
+    // Trained on the head's declared loss (mse), the same weights.
+    let mut net = Regressor {
+        w1: net.w1,
+        b1: net.b1,
+        w2: net.w2,
+        b2: net.b2,
+        w3: net.w3,
+        b3: net.b3,
+    };
+    let mut chained: mlp::Chain<Encoder, RegressorHead, 64> = mlp::Chain::new(
+        chained.first,
+        RegressorHead {
+            w1: net.w2,
+            b1: net.b2,
+            w2: net.w3,
+            b2: net.b3,
+        },
+    );
+    assert_eq!(chained.params(), net.params());
+    let (mut g1, mut g2) = (Regressor::zeroed(), mlp::Params::zeroed());
+    let backward = compare(
+        reps,
+        calls,
+        |i| {
+            black_box(net.backward(black_box(&xs[i]), &dys[i], &mut g1));
+        },
+        |i| {
+            black_box(chained.backward(black_box(&xs[i]), &dys[i], &mut g2));
+        },
+    );
+    let batch: [[f32; 4]; 32] = core::array::from_fn(|k| xs[k]);
+    let targets: [[f32; 2]; 32] = core::array::from_fn(|k| dys[k]);
+    let backward_batch = compare(
+        reps,
+        calls / 32,
+        |_| {
+            black_box(net.backward_batch(black_box(&batch), &targets, &mut g1));
+        },
+        |_| {
+            black_box(chained.backward_batch(black_box(&batch), &targets, &mut g2));
+        },
+    );
+    // Steps small enough to leave the weights as they were to the bench.
+    let step = compare(
+        reps,
+        calls,
+        |i| {
+            black_box(net.train_step(black_box(&xs[i]), &dys[i], 1e-9));
+        },
+        |i| {
+            black_box(chained.train_step(black_box(&xs[i]), &dys[i], 1e-9));
+        },
+    );
     println!("\n### The policy as a Chain of its first layer and the rest, ns per call, median\n");
     println!("| method | one network | Chain | Chain / one network |");
     println!("|---|--:|--:|--:|");
@@ -93,6 +150,9 @@ fn chain(reps: usize, scale: usize) {
         ("forward", forward),
         ("backward_from", from),
         ("input_gradient", input),
+        ("backward (head's loss: mse)", backward),
+        ("backward_batch::<32> (mse)", backward_batch),
+        ("train_step (mse)", step),
     ] {
         println!("| {name} | {one:.1} | {two:.1} | {:.2} |", two / one);
     }
